@@ -1,0 +1,104 @@
+using Exchange.Server.Storage;
+using Exchange.V1;
+using Google.Protobuf.WellKnownTypes;
+
+namespace Exchange.Server.Admin;
+
+/// <summary>Between stored rows and the wire.</summary>
+internal static class AdminMapping
+{
+    public static Authority ToProto(this AuthorityEntity a) => new()
+    {
+        Id = a.Id,
+        Name = a.Name,
+        Kind = (AuthorityKind)a.Kind,
+        OrganisationNumber = a.OrganisationNumber,
+        AreaCodes = { a.AreaCodes },
+        Enabled = a.Enabled,
+        CreateTime = Timestamp.FromDateTimeOffset(a.CreatedAt),
+        UpdateTime = Timestamp.FromDateTimeOffset(a.UpdatedAt),
+    };
+
+    public static Credential ToProto(this CredentialEntity c)
+    {
+        var proto = new Credential
+        {
+            Id = c.Id,
+            AuthorityId = c.AuthorityId,
+            Type = c.Kind == CredentialKind.PublicKey ? CredentialType.PublicKey : CredentialType.ClientSecret,
+            KeyId = c.KeyId ?? "",
+            CreateTime = Timestamp.FromDateTimeOffset(c.CreatedAt),
+            CreatedBy = c.CreatedBy,
+            RevokedBy = c.RevokedBy ?? "",
+        };
+        if (c.RevokedAt is { } revoked)
+        {
+            proto.RevokeTime = Timestamp.FromDateTimeOffset(revoked);
+        }
+        return proto;
+    }
+
+    public static Grant ToProto(this GrantEntity g, DateTimeOffset now)
+    {
+        var proto = new Grant
+        {
+            Id = g.Id,
+            AuthorityId = g.AuthorityId,
+            Scope = g.Scope,
+            ValidFrom = Timestamp.FromDateTimeOffset(g.ValidFrom),
+            GrantedBy = g.GrantedBy,
+            Reason = g.Reason,
+            CreateTime = Timestamp.FromDateTimeOffset(g.CreatedAt),
+            RevokedBy = g.RevokedBy ?? "",
+            RevokeReason = g.RevokeReason ?? "",
+            State = GrantAdministration.StateAt(g, now),
+        };
+        if (g.ValidTo is { } to)
+        {
+            proto.ValidTo = Timestamp.FromDateTimeOffset(to);
+        }
+        if (g.RevokedAt is { } revoked)
+        {
+            proto.RevokeTime = Timestamp.FromDateTimeOffset(revoked);
+        }
+        return proto;
+    }
+
+    public static Indicator ToProto(this IndicatorEntity i) => new()
+    {
+        Code = i.Code,
+        Name = i.Name,
+        Description = i.Description,
+        Goal = (PlanGoal)i.Goal,
+        Unit = i.Unit,
+        ReporterKinds = { i.ReporterKinds.Select(k => (AuthorityKind)k) },
+        Dimensions = { i.Dimensions.Select(d => new Dimension { Code = d.Code, Name = d.Name, Values = { d.Values } }) },
+        SuppressionThreshold = i.SuppressionThreshold,
+        Enabled = i.Enabled,
+    };
+
+    public static IndicatorEntity ToEntity(this Indicator i) => new()
+    {
+        Code = i.Code,
+        Name = i.Name,
+        Description = i.Description,
+        Goal = (int)i.Goal,
+        Unit = i.Unit,
+        ReporterKinds = [.. i.ReporterKinds.Select(k => (PartyKind)k)],
+        Dimensions = [.. i.Dimensions.Select(d => new IndicatorDimension { Code = d.Code, Name = d.Name, Values = [.. d.Values] })],
+        SuppressionThreshold = i.SuppressionThreshold,
+    };
+
+    public static AuditEvent ToProto(this AuditEventEntity e) => new()
+    {
+        Sequence = e.Sequence,
+        Time = Timestamp.FromDateTimeOffset(e.Time),
+        ActorAuthorityId = e.ActorAuthorityId,
+        Action = e.Action,
+        TargetType = e.TargetType,
+        TargetId = e.TargetId,
+        Outcome = e.Outcome == AuditOutcomeKind.Succeeded ? AuditOutcome.Succeeded : AuditOutcome.Denied,
+        PreviousHash = e.PreviousHash,
+        Hash = e.Hash,
+    };
+}

@@ -1,0 +1,100 @@
+using Exchange.Server.Identity;
+using Exchange.Server.Storage;
+using Exchange.Server.Validation;
+using Exchange.V1;
+
+namespace Exchange.Server.Admin;
+
+/// <summary>Edge validation of AdminService requests. Each method throws INVALID_ARGUMENT listing every bad field.</summary>
+public static class AdminRequestValidator
+{
+    public const int MaxReason = 500;
+
+    public static (AuthorityEntity Authority, FieldViolations Violations) Authority(Authority? authority, bool creating)
+    {
+        var v = new FieldViolations();
+        if (authority is null)
+        {
+            v.Add("authority", "Required.");
+            return (null!, v);
+        }
+        v.Require(Identifiers.IsAuthorityId(authority.Id), "authority.id", "3–63 characters of lower-case letters, digits and '-', starting with a letter.");
+        v.Length(authority.Name, "authority.name", 1, 200);
+        var organisationNumber = Identifiers.NormaliseOrganisationNumber(authority.OrganisationNumber);
+        v.Require(organisationNumber is not null, "authority.organisation_number", "10 digits (NNNNNN-NNNN accepted) with a valid check digit.");
+        if (creating)
+        {
+            v.Require(System.Enum.IsDefined(authority.Kind) && authority.Kind != AuthorityKind.Unspecified, "authority.kind", "Required: police, region, municipality, county, shelter or operator.");
+        }
+        var entity = new AuthorityEntity
+        {
+            Id = authority.Id,
+            Name = authority.Name,
+            Kind = (PartyKind)authority.Kind,
+            OrganisationNumber = organisationNumber ?? "",
+            AreaCodes = [.. authority.AreaCodes],
+        };
+        if (v.IsEmpty && creating)
+        {
+            foreach (var violation in AuthorityRules.Check(entity.Kind, entity.OrganisationNumber, entity.AreaCodes).Items)
+            {
+                v.Add(violation.Field, violation.Description);
+            }
+        }
+        return (entity, v);
+    }
+
+    public static void AuthorityId(string id, string field = "authority_id") =>
+        new FieldViolations().Require(Identifiers.IsAuthorityId(id), field, "An authority id: 3–63 characters of lower-case letters, digits and '-'.").ThrowIfAny();
+
+    public static void Reason(FieldViolations v, string reason, string field = "reason") => v.Length(reason, field, 1, MaxReason);
+
+    public static void Id(FieldViolations v, string id, string field) =>
+        v.Require(Guid.TryParse(id, out _), field, "An id as returned by the server (a UUID).");
+
+    public static void Grant(CreateGrantRequest request)
+    {
+        var v = new FieldViolations();
+        v.Require(Identifiers.IsAuthorityId(request.AuthorityId), "authority_id", "An authority id.");
+        v.Require(Scopes.IsKnown(request.Scope), "scope", $"One of: {string.Join(", ", Scopes.All)}.");
+        Reason(v, request.Reason);
+        if (request.ValidTo is not null)
+        {
+            var from = request.ValidFrom?.ToDateTimeOffset();
+            v.Require(from is null || request.ValidTo.ToDateTimeOffset() > from, "valid_to", "Must be after valid_from.");
+        }
+        v.ThrowIfAny();
+    }
+
+    public static IndicatorEntity Indicator(Indicator? indicator, bool creating)
+    {
+        var v = new FieldViolations();
+        if (indicator is null)
+        {
+            v.Add("indicator", "Required.").ThrowIfAny();
+        }
+        v.Require(Identifiers.IsCode(indicator!.Code) && indicator.Code.Length >= 2, "indicator.code", "Lower snake case, 2–64 characters (e.g. reported_assaults).");
+        v.Length(indicator.Name, "indicator.name", 1, 200);
+        v.Length(indicator.Description, "indicator.description", 0, 2000);
+        v.Length(indicator.Unit, "indicator.unit", 1, 64);
+        if (creating)
+        {
+            v.Require(indicator.Goal is >= PlanGoal.Prevention and <= PlanGoal.KnowledgeAndMethods, "indicator.goal", "The plan goal, 1–4.");
+            v.Require(indicator.Dimensions.Count <= 8, "indicator.dimensions", "At most 8 dimensions.");
+            for (var i = 0; i < indicator.Dimensions.Count; i++)
+            {
+                var d = indicator.Dimensions[i];
+                v.Require(Identifiers.IsCode(d.Code), $"indicator.dimensions[{i}].code", "Lower snake case, 1–64 characters.");
+                v.Length(d.Name, $"indicator.dimensions[{i}].name", 1, 200);
+                v.Require(d.Values.Count is >= 1 and <= 100 && d.Values.All(Identifiers.IsCode) && d.Values.Distinct().Count() == d.Values.Count,
+                    $"indicator.dimensions[{i}].values", "1–100 distinct value codes in lower snake case.");
+            }
+            v.Require(indicator.Dimensions.Select(d => d.Code).Distinct().Count() == indicator.Dimensions.Count, "indicator.dimensions", "Each dimension code once.");
+        }
+        v.Require(indicator.ReporterKinds.Count >= 1 && indicator.ReporterKinds.All(k => k is > AuthorityKind.Unspecified and < AuthorityKind.Operator),
+            "indicator.reporter_kinds", "At least one reporting kind (police, region, municipality, county, shelter).");
+        v.Require(indicator.SuppressionThreshold == 0 || indicator.SuppressionThreshold is >= 2 and <= 100, "indicator.suppression_threshold", "2–100, or 0 for the default 5.");
+        v.ThrowIfAny();
+        return indicator.ToEntity();
+    }
+}

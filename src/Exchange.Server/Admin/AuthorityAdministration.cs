@@ -1,0 +1,88 @@
+using Exchange.Server.Audit;
+using Exchange.Server.Storage;
+using Exchange.Server.Validation;
+using Microsoft.EntityFrameworkCore;
+
+namespace Exchange.Server.Admin;
+
+/// <summary>Registering and changing authorities; every change is audited with the operator's id.</summary>
+public sealed class AuthorityAdministration(ExchangeDbContext db, AuditLog audit, TimeProvider time)
+{
+    public async Task<AuthorityEntity> CreateAsync(AuthorityEntity authority, string actor, CancellationToken cancellationToken)
+    {
+        if (await db.Authorities.AnyAsync(a => a.Id == authority.Id, cancellationToken))
+        {
+            throw new DomainException(DomainError.AlreadyExists, "An authority with this id already exists.");
+        }
+        authority.Enabled = true;
+        authority.CreatedAt = authority.UpdatedAt = time.GetUtcNow();
+        db.Authorities.Add(authority);
+        await audit.SaveWithAuditAsync(db, new AuditRecord(actor, "authority.created", "authority", authority.Id), cancellationToken);
+        return authority;
+    }
+
+    public async Task<AuthorityEntity> GetAsync(string authorityId, CancellationToken cancellationToken) =>
+        await db.Authorities.FirstOrDefaultAsync(a => a.Id == authorityId, cancellationToken)
+        ?? throw new DomainException(DomainError.NotFound, "No such authority.");
+
+    public async Task<(IReadOnlyList<AuthorityEntity> Page, string? LastKey)> ListAsync(string? afterId, int pageSize, CancellationToken cancellationToken)
+    {
+        var query = db.Authorities.AsNoTracking().OrderBy(a => a.Id).AsQueryable();
+        if (afterId is not null)
+        {
+            query = query.Where(a => a.Id.CompareTo(afterId) > 0);
+        }
+        var rows = await query.Take(pageSize + 1).ToListAsync(cancellationToken);
+        return rows.Count > pageSize ? (rows[..pageSize], rows[pageSize - 1].Id) : (rows, null);
+    }
+
+    public async Task<AuthorityEntity> UpdateAsync(string authorityId, string name, string organisationNumber, List<string> areaCodes, string actor, CancellationToken cancellationToken)
+    {
+        var authority = await GetAsync(authorityId, cancellationToken);
+        AuthorityRules.Check(authority.Kind, organisationNumber, areaCodes).ThrowIfAny();
+        authority.Name = name;
+        authority.OrganisationNumber = organisationNumber;
+        authority.AreaCodes = areaCodes;
+        authority.UpdatedAt = time.GetUtcNow();
+        await audit.SaveWithAuditAsync(db, new AuditRecord(actor, "authority.updated", "authority", authority.Id), cancellationToken);
+        return authority;
+    }
+
+    public async Task<AuthorityEntity> SetEnabledAsync(string authorityId, bool enabled, string actor, CancellationToken cancellationToken)
+    {
+        var authority = await GetAsync(authorityId, cancellationToken);
+        authority.Enabled = enabled;
+        authority.UpdatedAt = time.GetUtcNow();
+        await audit.SaveWithAuditAsync(db, new AuditRecord(actor, enabled ? "authority.enabled" : "authority.disabled", "authority", authority.Id), cancellationToken);
+        return authority;
+    }
+}
+
+/// <summary>Rules tying an authority's kind to its organisation number and areas.</summary>
+public static class AuthorityRules
+{
+    public static FieldViolations Check(PartyKind kind, string organisationNumber, IReadOnlyList<string> areaCodes, string prefix = "authority.")
+    {
+        var violations = new FieldViolations();
+        if (kind == PartyKind.Shelter && !organisationNumber.StartsWith('8'))
+        {
+            violations.Add(prefix + "organisation_number", "A shelter (a non-profit association) has an organisation number starting with 8.");
+        }
+        switch (kind)
+        {
+            case PartyKind.Municipality:
+                violations.Require(areaCodes.Count >= 1 && areaCodes.All(Identifiers.IsMunicipalityCode), prefix + "area_codes",
+                    "A municipality speaks for at least one kommunkod (4 digits, e.g. 2281).");
+                break;
+            case PartyKind.County:
+                violations.Require(areaCodes.All(Identifiers.IsCountyCode), prefix + "area_codes", "A county speaks for its 2-digit county code (e.g. 22).");
+                break;
+            default:
+                violations.Require(areaCodes.All(c => Identifiers.IsMunicipalityCode(c) || Identifiers.IsCountyCode(c)), prefix + "area_codes",
+                    "Each area code is a kommunkod (4 digits) or a county code (2 digits).");
+                break;
+        }
+        violations.Require(areaCodes.Count <= 300 && areaCodes.Distinct().Count() == areaCodes.Count, prefix + "area_codes", "At most 300 codes, each once.");
+        return violations;
+    }
+}

@@ -1,0 +1,10 @@
+namespace Exchange.Server.Audit;
+
+public static class AuditExtensions
+{
+    public static WebApplicationBuilder AddExchangeAudit(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<AuditLog>();
+        return builder;
+    }
+}

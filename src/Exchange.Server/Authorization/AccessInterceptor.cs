@@ -1,0 +1,73 @@
+using Exchange.Server.Audit;
+using Exchange.Server.Storage;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+
+namespace Exchange.Server.Authorization;
+
+/// <summary>
+/// Admits every exchange RPC only for an authenticated caller that passes <see cref="CallerAccess"/>.
+/// Health and reflection are outside the exchange package and stay open; an exchange RPC that
+/// declares no scope is closed to everyone.
+/// </summary>
+public sealed class AccessInterceptor(RpcAccessRules rules, CallerAccess access, AuditLog audit, ExchangeDbContext db, ILogger<AccessInterceptor> logger) : Interceptor
+{
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        await AdmitAsync(context);
+        return await continuation(request, context);
+    }
+
+    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        await AdmitAsync(context);
+        return await continuation(requestStream, context);
+    }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        await AdmitAsync(context);
+        await continuation(request, responseStream, context);
+    }
+
+    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        await AdmitAsync(context);
+        await continuation(requestStream, responseStream, context);
+    }
+
+    private async Task AdmitAsync(ServerCallContext context)
+    {
+        if (!RpcAccessRules.IsExchangeMethod(context.Method))
+        {
+            return;
+        }
+        var user = context.GetHttpContext().User;
+        if (user.Identity?.IsAuthenticated != true)
+        {
+            AuthorizationLog.Unauthenticated(logger, context.Method);
+            throw new RpcException(new Status(StatusCode.Unauthenticated, "A valid access token is required (Authorization: Bearer …)."));
+        }
+        var required = rules.RequiredScopes(context.Method);
+        var decision = required.Count == 0
+            ? new AccessDecision(null, null, "This method is not open to any caller.")
+            : await access.DecideAsync(user, required, context.CancellationToken);
+        if (!decision.Allowed)
+        {
+            AuthorizationLog.Denied(logger, decision.AuthorityId ?? "", context.Method, decision.Refusal!);
+            await audit.SaveWithAuditAsync(db, new AuditRecord(decision.AuthorityId ?? "", "call.denied", "rpc", context.Method, AuditOutcomeKind.Denied), context.CancellationToken);
+            ExchangeMetrics.Denials.Add(1);
+            throw new RpcException(new Status(StatusCode.PermissionDenied, decision.Refusal!));
+        }
+        context.SetCaller(decision.Caller!);
+    }
+}
+
+internal static partial class AuthorizationLog
+{
+    [LoggerMessage(20, LogLevel.Information, "Unauthenticated call to {Method} refused")]
+    public static partial void Unauthenticated(ILogger logger, string method);
+
+    [LoggerMessage(21, LogLevel.Warning, "Call by {AuthorityId} to {Method} denied: {Reason}")]
+    public static partial void Denied(ILogger logger, string authorityId, string method, string reason);
+}

@@ -1,0 +1,54 @@
+using System.Security.Claims;
+using Exchange.Server.Storage;
+using Microsoft.EntityFrameworkCore;
+using OpenIddict.Abstractions;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Exchange.Server.Authorization;
+
+/// <summary>The outcome of checking a call: the admitted caller, or why it is refused.</summary>
+public sealed record AccessDecision(Caller? Caller, string? AuthorityId, string? Refusal)
+{
+    public bool Allowed => Caller is not null;
+}
+
+/// <summary>
+/// Decides whether a token's holder may make a call now: the token must carry one of the RPC's
+/// scopes, and the store must say, at this moment, that the authority is enabled, its kind may hold
+/// the scope and it has a grant for it that is neither revoked nor outside its window. The store is
+/// read on every call, so a disabled authority or a revoked grant is refused on its very next call.
+/// </summary>
+public sealed class CallerAccess(ExchangeDbContext db, TimeProvider time)
+{
+    public async Task<AccessDecision> DecideAsync(ClaimsPrincipal principal, IReadOnlyList<string> requiredScopes, CancellationToken cancellationToken)
+    {
+        var authorityId = principal.GetClaim(Claims.Subject);
+        if (string.IsNullOrEmpty(authorityId))
+        {
+            return new AccessDecision(null, null, "The access token names no authority.");
+        }
+        var tokenScopes = requiredScopes.Where(principal.HasScope).ToArray();
+        if (tokenScopes.Length == 0)
+        {
+            return new AccessDecision(null, authorityId, $"The access token lacks a required scope ({string.Join(" or ", requiredScopes)}).");
+        }
+        var authority = await db.Authorities.AsNoTracking().FirstOrDefaultAsync(a => a.Id == authorityId, cancellationToken);
+        if (authority is null || !authority.Enabled)
+        {
+            return new AccessDecision(null, authorityId, "The authority is disabled.");
+        }
+        var now = time.GetUtcNow();
+        var grants = await db.Grants.AsNoTracking()
+            .Where(g => g.AuthorityId == authorityId && g.RevokedAt == null)
+            .ToListAsync(cancellationToken);
+        var scopes = grants
+            .Where(g => g.IsValidAt(now) && AccessPolicy.MayHold(authority.Kind, g.Scope) && principal.HasScope(g.Scope))
+            .Select(g => g.Scope)
+            .ToHashSet(StringComparer.Ordinal);
+        if (!tokenScopes.Any(scopes.Contains))
+        {
+            return new AccessDecision(null, authorityId, "The authority holds no valid grant for this call.");
+        }
+        return new AccessDecision(new Caller(authority.Id, authority.Kind, authority.AreaCodes, scopes), authorityId, null);
+    }
+}

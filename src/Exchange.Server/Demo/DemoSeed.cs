@@ -1,0 +1,111 @@
+using System.Security.Cryptography;
+using Exchange.Contracts;
+using Exchange.Server.Authorization;
+using Exchange.Server.Identity;
+using Exchange.Server.Statistics;
+using Exchange.Server.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Exchange.Server;
+
+/// <summary>
+/// Development only: the parties of Västernorrland's action plan with their typical grants, each with
+/// a client secret and a private_key_jwt key written to dev-credentials/, and a few indicators, so a
+/// newcomer can make an authorised call minutes after cloning. Organisation numbers are demo values
+/// with valid check digits.
+/// </summary>
+internal static class DemoSeed
+{
+    public static readonly IReadOnlyList<AuthorityEntity> Authorities =
+    [
+        Demo("polisregion-nord", "Polisregion Nord", PartyKind.Police, "2021000076"),
+        Demo("region-vasternorrland", "Region Västernorrland", PartyKind.Region, "2321000206"),
+        Demo("ange-kommun", "Ånge kommun", PartyKind.Municipality, "2120002403", "2260"),
+        Demo("timra-kommun", "Timrå kommun", PartyKind.Municipality, "2120002429", "2262"),
+        Demo("harnosand-kommun", "Härnösands kommun", PartyKind.Municipality, "2120002437", "2280"),
+        Demo("sundsvall-kommun", "Sundsvalls kommun", PartyKind.Municipality, "2120002411", "2281"),
+        Demo("kramfors-kommun", "Kramfors kommun", PartyKind.Municipality, "2120002445", "2282"),
+        Demo("solleftea-kommun", "Sollefteå kommun", PartyKind.Municipality, "2120002452", "2283"),
+        Demo("ornskoldsvik-kommun", "Örnsköldsviks kommun", PartyKind.Municipality, "2120002460", "2284"),
+        Demo("lansstyrelsen-vasternorrland", "Länsstyrelsen Västernorrland", PartyKind.County, "2021002395", "22"),
+        Demo("kvinnojouren-sundsvall", "Kvinnojouren i Sundsvall", PartyKind.Shelter, "8024000005", "2281"),
+    ];
+
+    public static async Task SeedAsync(IServiceProvider services, string serverAddress, string directory, ILogger logger, CancellationToken cancellationToken)
+    {
+        var db = services.GetRequiredService<ExchangeDbContext>();
+        foreach (var template in Authorities)
+        {
+            if (await db.Authorities.AnyAsync(a => a.Id == template.Id, cancellationToken))
+            {
+                continue;
+            }
+            var authority = Demo(template.Id, template.Name, template.Kind, template.OrganisationNumber, [.. template.AreaCodes]);
+            var secret = await OperatorBootstrap.CreateAuthorityAsync(services, authority, AccessPolicy.TypicalScopes(authority.Kind), "demo seed (Development)", cancellationToken);
+            using var rsa = RSA.Create(2048);
+            var keyId = $"{authority.Id}-demo";
+            var jwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(rsa.ExportParameters(false)) { KeyId = keyId });
+            var publicJwk = PublicJwk.Parse(System.Text.Json.JsonSerializer.Serialize(new { kty = jwk.Kty, kid = keyId, n = jwk.N, e = jwk.E }), out _)!;
+            await services.GetRequiredService<CredentialRegistry>().AddKeyAsync(authority.Id, publicJwk, OperatorBootstrap.Actor, cancellationToken);
+            var path = Path.Combine(directory, $"{authority.Id}.json");
+            new CredentialFile
+            {
+                Server = serverAddress,
+                ClientId = authority.Id,
+                ClientSecret = secret,
+                PrivateKeyPem = rsa.ExportPkcs8PrivateKeyPem(),
+                KeyId = keyId,
+            }.Save(path);
+            IdentityLog.DemoCredentialWritten(logger, authority.Id, path);
+        }
+
+        var catalogue = services.GetRequiredService<IndicatorCatalogue>();
+        foreach (var indicator in Indicators())
+        {
+            if (!await db.Indicators.AnyAsync(i => i.Code == indicator.Code, cancellationToken))
+            {
+                await catalogue.CreateAsync(indicator, OperatorBootstrap.Actor, cancellationToken);
+            }
+        }
+    }
+
+    private static AuthorityEntity Demo(string id, string name, PartyKind kind, string organisationNumber, params string[] areaCodes) =>
+        new() { Id = id, Name = name, Kind = kind, OrganisationNumber = organisationNumber, AreaCodes = [.. areaCodes] };
+
+    private static IEnumerable<IndicatorEntity> Indicators()
+    {
+        IndicatorDimension Sex() => new() { Code = "victim_sex", Name = "Victim's sex", Values = ["female", "male", "other"] };
+        IndicatorDimension Age() => new() { Code = "age_band", Name = "Age band", Values = ["0_17", "18_29", "30_49", "50_64", "65_plus"] };
+        yield return new IndicatorEntity
+        {
+            Code = "reported_assaults_close_relationship",
+            Name = "Reported assaults in close relationships",
+            Description = "Reported crimes of assault where victim and offender are or were in a close relationship.",
+            Goal = 3,
+            Unit = "reports",
+            ReporterKinds = [PartyKind.Police],
+            Dimensions = [Sex(), Age(), new() { Code = "relation", Name = "Relation to offender", Values = ["partner", "former_partner", "relative", "other"] }],
+        };
+        yield return new IndicatorEntity
+        {
+            Code = "routine_questions_asked",
+            Name = "Routine questions about violence asked",
+            Description = "Patient or client contacts where staff asked the routine questions about exposure to violence.",
+            Goal = 2,
+            Unit = "contacts",
+            ReporterKinds = [PartyKind.Region, PartyKind.Municipality],
+            Dimensions = [Sex(), Age()],
+        };
+        yield return new IndicatorEntity
+        {
+            Code = "shelter_stays",
+            Name = "Shelter stays",
+            Description = "Persons who stayed at the shelter during the period.",
+            Goal = 2,
+            Unit = "persons",
+            ReporterKinds = [PartyKind.Shelter],
+            Dimensions = [new() { Code = "accompanied_by_children", Name = "Accompanied by children", Values = ["yes", "no"] }],
+        };
+    }
+}

@@ -1,0 +1,163 @@
+using System.Security.Cryptography;
+using Exchange.Server.Audit;
+using Exchange.Server.Storage;
+using Exchange.Server.Validation;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Abstractions;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Exchange.Server.Identity;
+
+/// <summary>
+/// Credentials of authorities. The credential rows are the history; what the token endpoint checks is
+/// the authority's OpenIddict application, which this class keeps in step: its JSON Web Key Set holds
+/// the active public keys and its (hashed) client secret the one active secret.
+/// </summary>
+public sealed class CredentialRegistry(ExchangeDbContext db, IOpenIddictApplicationManager applications, AuditLog audit, TimeProvider time)
+{
+    public async Task<(CredentialEntity Credential, string Secret)> AddSecretAsync(string authorityId, string actor, CancellationToken cancellationToken)
+    {
+        var authority = await FindAuthorityAsync(authorityId, cancellationToken);
+        var now = time.GetUtcNow();
+        foreach (var previous in await db.Credentials.Where(c => c.AuthorityId == authorityId && c.Kind == CredentialKind.ClientSecret && c.RevokedAt == null).ToListAsync(cancellationToken))
+        {
+            previous.RevokedAt = now;
+            previous.RevokedBy = actor;
+            previous.RevokeReason = "replaced by a new secret";
+        }
+        var secret = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
+        var credential = new CredentialEntity
+        {
+            Id = Guid.NewGuid().ToString(),
+            AuthorityId = authorityId,
+            Kind = CredentialKind.ClientSecret,
+            CreatedAt = now,
+            CreatedBy = actor,
+        };
+        db.Credentials.Add(credential);
+        await SyncApplicationAsync(authority, newSecret: secret, cancellationToken);
+        await audit.SaveWithAuditAsync(db, new AuditRecord(actor, "credential.secret_added", "credential", credential.Id), cancellationToken);
+        return (credential, secret);
+    }
+
+    /// <summary>Registers a public JWK that <see cref="PublicJwk.Parse"/> has already checked.</summary>
+    public async Task<CredentialEntity> AddKeyAsync(string authorityId, PublicJwk key, string actor, CancellationToken cancellationToken)
+    {
+        var authority = await FindAuthorityAsync(authorityId, cancellationToken);
+        if (await db.Credentials.AnyAsync(c => c.AuthorityId == authorityId && c.KeyId == key.KeyId && c.RevokedAt == null, cancellationToken))
+        {
+            throw new DomainException(DomainError.AlreadyExists, "A key with this key id is already registered for the authority.");
+        }
+        var credential = new CredentialEntity
+        {
+            Id = Guid.NewGuid().ToString(),
+            AuthorityId = authorityId,
+            Kind = CredentialKind.PublicKey,
+            KeyId = key.KeyId,
+            PublicJwk = key.Json,
+            CreatedAt = time.GetUtcNow(),
+            CreatedBy = actor,
+        };
+        db.Credentials.Add(credential);
+        await SyncApplicationAsync(authority, newSecret: null, cancellationToken);
+        await audit.SaveWithAuditAsync(db, new AuditRecord(actor, "credential.key_added", "credential", credential.Id), cancellationToken);
+        return credential;
+    }
+
+    public async Task<CredentialEntity> RevokeAsync(string credentialId, string actor, string reason, CancellationToken cancellationToken)
+    {
+        var credential = await db.Credentials.FirstOrDefaultAsync(c => c.Id == credentialId, cancellationToken)
+            ?? throw new DomainException(DomainError.NotFound, "No such credential.");
+        if (credential.RevokedAt is not null)
+        {
+            throw new DomainException(DomainError.FailedPrecondition, "The credential is already revoked.");
+        }
+        credential.RevokedAt = time.GetUtcNow();
+        credential.RevokedBy = actor;
+        credential.RevokeReason = reason;
+        var authority = await FindAuthorityAsync(credential.AuthorityId, cancellationToken);
+        await SyncApplicationAsync(authority, newSecret: null, cancellationToken);
+        await audit.SaveWithAuditAsync(db, new AuditRecord(actor, "credential.revoked", "credential", credential.Id), cancellationToken);
+        return credential;
+    }
+
+    public async Task<IReadOnlyList<CredentialEntity>> ListAsync(string authorityId, CancellationToken cancellationToken)
+    {
+        await FindAuthorityAsync(authorityId, cancellationToken);
+        return await db.Credentials.AsNoTracking().Where(c => c.AuthorityId == authorityId)
+            .OrderBy(c => c.CreatedAt).ThenBy(c => c.Id).ToListAsync(cancellationToken);
+    }
+
+    private async Task<AuthorityEntity> FindAuthorityAsync(string authorityId, CancellationToken cancellationToken) =>
+        await db.Authorities.FirstOrDefaultAsync(a => a.Id == authorityId, cancellationToken)
+        ?? throw new DomainException(DomainError.NotFound, "No such authority.");
+
+    private async Task SyncApplicationAsync(AuthorityEntity authority, string? newSecret, CancellationToken cancellationToken)
+    {
+        // Pending changes of this unit of work count: read the tracked rows, not only the stored ones.
+        var active = db.ChangeTracker.Entries<CredentialEntity>().Select(e => e.Entity)
+            .Concat(await db.Credentials.Where(c => c.AuthorityId == authority.Id).ToListAsync(cancellationToken))
+            .DistinctBy(c => c.Id)
+            .Where(c => c.AuthorityId == authority.Id && c.RevokedAt is null)
+            .ToList();
+        var keys = active.Where(c => c.Kind == CredentialKind.PublicKey).ToList();
+        var hasSecret = active.Any(c => c.Kind == CredentialKind.ClientSecret);
+        var application = await applications.FindByClientIdAsync(authority.Id, cancellationToken);
+
+        if (keys.Count == 0 && !hasSecret)
+        {
+            if (application is not null)
+            {
+                await applications.DeleteAsync(application, cancellationToken);
+            }
+            return;
+        }
+
+        var descriptor = new OpenIddictApplicationDescriptor();
+        if (application is not null)
+        {
+            await applications.PopulateAsync(descriptor, application, cancellationToken);
+        }
+        else
+        {
+            descriptor.ClientId = authority.Id;
+            descriptor.ClientType = ClientTypes.Confidential;
+            foreach (var permission in IdentityExtensions.ClientPermissions)
+            {
+                descriptor.Permissions.Add(permission);
+            }
+        }
+        descriptor.DisplayName = authority.Name;
+        if (keys.Count > 0)
+        {
+            var set = new JsonWebKeySet();
+            foreach (var key in keys)
+            {
+                set.Keys.Add(new JsonWebKey(key.PublicJwk));
+            }
+            descriptor.JsonWebKeySet = set;
+        }
+        else
+        {
+            descriptor.JsonWebKeySet = null;
+        }
+        if (newSecret is not null)
+        {
+            descriptor.ClientSecret = newSecret;
+        }
+        else if (!hasSecret)
+        {
+            descriptor.ClientSecret = null;
+        }
+
+        if (application is null)
+        {
+            await applications.CreateAsync(descriptor, cancellationToken);
+        }
+        else
+        {
+            await applications.UpdateAsync(application, descriptor, cancellationToken);
+        }
+    }
+}

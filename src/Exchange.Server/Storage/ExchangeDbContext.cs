@@ -1,0 +1,102 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Exchange.Server.Storage;
+
+/// <summary>
+/// The exchange's store, shared with OpenIddict's applications and tokens. Each provider has its own
+/// subclass only so that each keeps its own migrations.
+/// </summary>
+public abstract class ExchangeDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<AuthorityEntity> Authorities => Set<AuthorityEntity>();
+    public DbSet<CredentialEntity> Credentials => Set<CredentialEntity>();
+    public DbSet<GrantEntity> Grants => Set<GrantEntity>();
+    public DbSet<IndicatorEntity> Indicators => Set<IndicatorEntity>();
+    public DbSet<AuditEventEntity> AuditEvents => Set<AuditEventEntity>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder);
+        modelBuilder.UseOpenIddict();
+
+        modelBuilder.Entity<AuthorityEntity>(e =>
+        {
+            e.ToTable("authorities");
+            e.HasKey(a => a.Id);
+            e.Property(a => a.Id).HasMaxLength(63);
+            e.Property(a => a.Name).HasMaxLength(200);
+            e.Property(a => a.OrganisationNumber).HasMaxLength(10);
+            e.Property(a => a.Kind).HasConversion<string>().HasMaxLength(20);
+        });
+
+        modelBuilder.Entity<CredentialEntity>(e =>
+        {
+            e.ToTable("credentials");
+            e.HasKey(c => c.Id);
+            e.Property(c => c.Id).HasMaxLength(36);
+            e.Property(c => c.AuthorityId).HasMaxLength(63);
+            e.Property(c => c.Kind).HasConversion<string>().HasMaxLength(20);
+            e.Property(c => c.KeyId).HasMaxLength(200);
+            e.HasIndex(c => c.AuthorityId);
+            e.HasOne<AuthorityEntity>().WithMany().HasForeignKey(c => c.AuthorityId);
+        });
+
+        modelBuilder.Entity<GrantEntity>(e =>
+        {
+            e.ToTable("grants");
+            e.HasKey(g => g.Id);
+            e.Property(g => g.Id).HasMaxLength(36);
+            e.Property(g => g.AuthorityId).HasMaxLength(63);
+            e.Property(g => g.Scope).HasMaxLength(40);
+            e.Property(g => g.Reason).HasMaxLength(500);
+            e.Property(g => g.RevokeReason).HasMaxLength(500);
+            e.HasIndex(g => new { g.AuthorityId, g.Scope });
+            e.HasOne<AuthorityEntity>().WithMany().HasForeignKey(g => g.AuthorityId);
+        });
+
+        modelBuilder.Entity<IndicatorEntity>(e =>
+        {
+            e.ToTable("indicators");
+            e.HasKey(i => i.Code);
+            e.Property(i => i.Code).HasMaxLength(64);
+            e.Property(i => i.Name).HasMaxLength(200);
+            e.Property(i => i.Description).HasMaxLength(2000);
+            e.Property(i => i.Unit).HasMaxLength(64);
+            e.OwnsMany(i => i.Dimensions, d => d.ToJson());
+        });
+
+        modelBuilder.Entity<AuditEventEntity>(e =>
+        {
+            e.ToTable("audit_events");
+            e.HasKey(a => a.Sequence);
+            e.Property(a => a.Sequence).ValueGeneratedNever();
+            e.Property(a => a.Action).HasMaxLength(64);
+            e.Property(a => a.TargetType).HasMaxLength(32);
+            e.Property(a => a.TargetId).HasMaxLength(200);
+            e.Property(a => a.Outcome).HasConversion<string>().HasMaxLength(20);
+            e.Property(a => a.PreviousHash).HasMaxLength(64);
+            e.Property(a => a.Hash).HasMaxLength(64);
+            e.HasIndex(a => a.ActorAuthorityId);
+        });
+    }
+
+}
+
+/// <summary>The SQLite store (the embedded default).</summary>
+public sealed class SqliteExchangeDbContext(DbContextOptions<SqliteExchangeDbContext> options) : ExchangeDbContext(options)
+{
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite cannot order or compare DateTimeOffset; UTC ticks keep times comparable in queries
+        // (grant validity windows are compared on every call).
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToUtcTicksConverter>();
+    }
+}
+
+/// <summary>The PostgreSQL store (production).</summary>
+public sealed class PostgresExchangeDbContext(DbContextOptions<PostgresExchangeDbContext> options) : ExchangeDbContext(options);
+
+internal sealed class DateTimeOffsetToUtcTicksConverter()
+    : Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTimeOffset, long>(
+        v => v.UtcTicks,
+        v => new DateTimeOffset(v, TimeSpan.Zero));

@@ -1,0 +1,80 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Exchange.Server.Storage;
+
+public static class StorageExtensions
+{
+    /// <summary>Registers the store chosen by <c>Exchange:Storage:Provider</c> and its migration at start-up.</summary>
+    public static WebApplicationBuilder AddExchangeStorage(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        builder.Services.Configure<StorageOptions>(builder.Configuration.GetSection(StorageOptions.Section));
+        var dataDirectory = options.ResolveDataDirectory();
+
+        switch (options.Provider.ToLowerInvariant())
+        {
+            case "sqlite":
+                CreateOwnerOnlyDirectory(dataDirectory);
+                var sqlite = options.ConnectionString ?? $"Data Source={Path.Combine(dataDirectory, "exchange.db")}";
+                builder.Services.AddDbContext<ExchangeDbContext, SqliteExchangeDbContext>(o => o.UseSqlite(sqlite).UseOpenIddict());
+                break;
+            case "postgres":
+            case "postgresql":
+                var postgres = options.ConnectionString
+                    ?? throw new InvalidOperationException("Exchange:Storage:ConnectionString is required for the PostgreSQL provider.");
+                builder.Services.AddDbContext<ExchangeDbContext, PostgresExchangeDbContext>(o => o.UseNpgsql(postgres).UseOpenIddict());
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown Exchange:Storage:Provider '{options.Provider}'; use Sqlite or Postgres.");
+        }
+
+        builder.Services.AddHostedService<DatabaseMigrator>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        return builder;
+    }
+
+    /// <summary>The data directory holds keys and the database: only the server's own user may enter it.</summary>
+    internal static void CreateOwnerOnlyDirectory(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(path);
+        }
+        else
+        {
+            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+}
+
+/// <summary>Applies pending migrations before Kestrel starts accepting calls.</summary>
+internal sealed class DatabaseMigrator(IServiceScopeFactory scopes, ILogger<DatabaseMigrator> logger, IOptions<StorageOptions> options) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ExchangeDbContext>();
+        await db.Database.MigrateAsync(cancellationToken);
+        StorageLog.Migrated(logger, options.Value.Provider, options.Value.ResolveDataDirectory());
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+internal sealed class DatabaseHealthCheck(ExchangeDbContext db) : Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheck
+{
+    public async Task<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult> CheckHealthAsync(
+        Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        await db.Database.CanConnectAsync(cancellationToken)
+            ? Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy()
+            : Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Unhealthy("The database cannot be reached.");
+}
+
+internal static partial class StorageLog
+{
+    [LoggerMessage(1, LogLevel.Information, "Store ready: provider {Provider}, data directory {DataDirectory}")]
+    public static partial void Migrated(ILogger logger, string provider, string dataDirectory);
+}

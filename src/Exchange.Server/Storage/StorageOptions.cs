@@ -1,0 +1,26 @@
+namespace Exchange.Server.Storage;
+
+/// <summary>Configuration section <c>Exchange:Storage</c>.</summary>
+public sealed class StorageOptions
+{
+    public const string Section = "Exchange:Storage";
+
+    /// <summary><c>Sqlite</c> (default) or <c>Postgres</c>.</summary>
+    public string Provider { get; set; } = "Sqlite";
+
+    /// <summary>
+    /// Where the server keeps its files (the SQLite database, generated keys, credential files).
+    /// Defaults to the user's local application data folder, so that <c>exchange-admin</c> on the same
+    /// machine finds the operator credential without flags.
+    /// </summary>
+    public string? DataDirectory { get; set; }
+
+    /// <summary>ADO.NET connection string; for SQLite it defaults to <c>exchange.db</c> in the data directory.</summary>
+    public string? ConnectionString { get; set; }
+
+    public string ResolveDataDirectory() =>
+        string.IsNullOrWhiteSpace(DataDirectory) ? DefaultDataDirectory() : Path.GetFullPath(DataDirectory);
+
+    public static string DefaultDataDirectory() =>
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify), "exchange");
+}
