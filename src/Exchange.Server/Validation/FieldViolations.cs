@@ -42,9 +42,7 @@ public sealed class FieldViolations
         var status = new Google.Rpc.Status
         {
             Code = (int)Code.InvalidArgument,
-            Message = violations.Count == 1
-                ? $"Invalid request: {violations[0].Field}: {violations[0].Description}"
-                : $"Invalid request: {violations.Count} field violations.",
+            Message = $"Invalid request: {string.Join(", ", violations.Select(v => v.Field).Distinct())} (details in google.rpc.BadRequest).",
             Details = { Any.Pack(new BadRequest { FieldViolations = { violations } }) },
         };
         return status.ToRpcException();

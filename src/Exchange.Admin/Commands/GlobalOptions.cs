@@ -1,0 +1,76 @@
+using System.CommandLine;
+using Exchange.Client;
+using Exchange.Contracts;
+
+namespace Exchange.Admin.Commands;
+
+/// <summary>Options every command takes, and the connection they describe.</summary>
+internal static class GlobalOptions
+{
+    public static readonly Option<string?> Server = new("--server")
+    {
+        Description = "The server address, e.g. https://exchange.example.se. Default: $EXCHANGE_SERVER, else the address in the credential file.",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> Credential = new("--credential")
+    {
+        Description = "The operator credential file. Default: $EXCHANGE_CREDENTIAL, else the file the server writes on first start.",
+        Recursive = true,
+    };
+
+    public static readonly Option<bool> Json = new("--json")
+    {
+        Description = "Print JSON (protobuf JSON mapping) instead of tables, for scripts.",
+        Recursive = true,
+    };
+
+    public static void AddTo(RootCommand root)
+    {
+        root.Options.Add(Server);
+        root.Options.Add(Credential);
+        root.Options.Add(Json);
+    }
+
+    public static string DefaultCredentialPath() =>
+        Environment.GetEnvironmentVariable("EXCHANGE_CREDENTIAL") is { Length: > 0 } fromEnvironment
+            ? fromEnvironment
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify), "exchange", "operator-credential.json");
+
+    /// <summary>Connects as the operator; throws <see cref="AdminUsageException"/> when there is no usable credential.</summary>
+    public static ExchangeClient Connect(ParseResult parse)
+    {
+        var path = parse.GetValue(Credential) ?? DefaultCredentialPath();
+        if (!File.Exists(path))
+        {
+            throw new AdminConnectionException($"No operator credential at {path}. Start the server once (it writes one there), or pass --credential.");
+        }
+        CredentialFile file;
+        try
+        {
+            file = CredentialFile.Load(path);
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException)
+        {
+            throw new AdminConnectionException($"{path} is not a credential file.");
+        }
+        var server = parse.GetValue(Server) ?? Environment.GetEnvironmentVariable("EXCHANGE_SERVER") ?? file.Server;
+        if (string.IsNullOrEmpty(server) || !Uri.TryCreate(server, UriKind.Absolute, out var address))
+        {
+            throw new AdminConnectionException("No server address: pass --server or set EXCHANGE_SERVER.");
+        }
+        return ExchangeClient.Create(o =>
+        {
+            o.Address = address;
+            o.ClientId = file.ClientId;
+            o.ClientSecret = file.ClientSecret;
+            o.PrivateKeyPem = file.PrivateKeyPem;
+            o.KeyId = file.KeyId;
+            o.Scopes.Add("admin");
+        });
+    }
+}
+
+internal sealed class AdminConnectionException(string message) : Exception(message);
+
+internal sealed class AdminUsageException(string message) : Exception(message);

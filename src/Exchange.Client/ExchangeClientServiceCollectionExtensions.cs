@@ -1,0 +1,35 @@
+using Exchange.Client;
+using Exchange.V1;
+
+// In the DI namespace so that AddExchangeClient is found where services are registered.
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers Exchange clients with dependency injection.</summary>
+public static class ExchangeClientServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers one shared <see cref="ExchangeClient"/> and its three typed service clients
+    /// (<see cref="StatisticsService.StatisticsServiceClient"/>, <see cref="ReferralService.ReferralServiceClient"/>,
+    /// <see cref="AdminService.AdminServiceClient"/>).
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// builder.Services.AddExchangeClient(o =>
+    /// {
+    ///     o.Address = new Uri("https://exchange.example.se");
+    ///     o.ClientId = "sundsvall-kommun";
+    ///     o.PrivateKeyPem = File.ReadAllText("/run/secrets/exchange-key.pem");
+    ///     o.KeyId = "sundsvall-2026";
+    /// });
+    /// </code>
+    /// </example>
+    public static IServiceCollection AddExchangeClient(this IServiceCollection services, Action<ExchangeClientOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        services.AddSingleton(_ => ExchangeClient.Create(configure));
+        services.AddTransient(sp => sp.GetRequiredService<ExchangeClient>().Statistics);
+        services.AddTransient(sp => sp.GetRequiredService<ExchangeClient>().Referrals);
+        services.AddTransient(sp => sp.GetRequiredService<ExchangeClient>().Admin);
+        return services;
+    }
+}

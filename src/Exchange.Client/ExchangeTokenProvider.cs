@@ -1,0 +1,166 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using Duende.IdentityModel;
+using Duende.IdentityModel.Client;
+using Exchange.Client.Internal;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Exchange.Client;
+
+/// <summary>
+/// Gets access tokens from the Exchange token endpoint with the OAuth 2.0 client credentials grant,
+/// authenticating with a private_key_jwt client assertion or a client secret. A token is cached and
+/// renewed shortly before it expires; concurrent callers share one request.
+/// </summary>
+public sealed class ExchangeTokenProvider : IDisposable
+{
+    private readonly ExchangeClientOptions options;
+    private readonly HttpClient http;
+    private readonly SecurityKey? signingKey;
+    private readonly SemaphoreSlim renewal = new(1, 1);
+    private AccessToken? current;
+
+    /// <summary>Creates a provider for the given options.</summary>
+    public ExchangeTokenProvider(ExchangeClientOptions options)
+    {
+        options.Validate();
+        this.options = options;
+        http = new HttpClient(new Http2RequestHandler(options.CreateHttpHandler?.Invoke() ?? HttpHandlers.CreateDefault()));
+        signingKey = string.IsNullOrEmpty(options.PrivateKeyPem) ? null : LoadKey(options.PrivateKeyPem, options.KeyId!);
+    }
+
+    /// <summary>The token endpoint in use.</summary>
+    public Uri TokenEndpoint => options.TokenEndpoint ?? new Uri(options.Address!, "/connect/token");
+
+    /// <summary>Returns a cached token that is not about to expire, or gets a new one.</summary>
+    /// <exception cref="ExchangeAuthenticationException">The token endpoint refused.</exception>
+    /// <exception cref="HttpRequestException">The token endpoint could not be reached.</exception>
+    public async ValueTask<AccessToken> GetTokenAsync(CancellationToken cancellationToken = default)
+    {
+        var token = current;
+        if (token is not null && !IsDue(token))
+        {
+            return token;
+        }
+        await renewal.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            token = current;
+            if (token is null || IsDue(token))
+            {
+                current = token = await RequestAsync(cancellationToken).ConfigureAwait(false);
+            }
+            return token;
+        }
+        finally
+        {
+            renewal.Release();
+        }
+    }
+
+    /// <summary>Forgets the cached token, so the next call gets a new one (e.g. after grants changed).</summary>
+    public void Invalidate() => current = null;
+
+    private bool IsDue(AccessToken token)
+    {
+        var now = options.TimeProvider.GetUtcNow();
+        var lifetime = token.ExpiresAt - now;
+        return lifetime <= options.TokenRefreshMargin || lifetime <= TimeSpan.Zero;
+    }
+
+    private async Task<AccessToken> RequestAsync(CancellationToken cancellationToken)
+    {
+        var request = new ClientCredentialsTokenRequest
+        {
+            Address = TokenEndpoint.ToString(),
+            ClientId = options.ClientId,
+            Scope = options.Scopes.Count == 0 ? null : string.Join(' ', options.Scopes),
+            ClientCredentialStyle = ClientCredentialStyle.PostBody,
+        };
+        if (signingKey is not null)
+        {
+            request.ClientAssertion = new ClientAssertion { Type = OidcConstants.ClientAssertionTypes.JwtBearer, Value = CreateAssertion() };
+        }
+        else
+        {
+            request.ClientSecret = options.ClientSecret;
+        }
+
+        var requestedAt = options.TimeProvider.GetUtcNow();
+        var response = await http.RequestClientCredentialsTokenAsync(request, cancellationToken).ConfigureAwait(false);
+        if (response.IsError)
+        {
+            if (response.ErrorType == ResponseErrorType.Exception && response.Exception is not null)
+            {
+                throw new HttpRequestException($"The Exchange token endpoint {TokenEndpoint} could not be reached: {response.Exception.Message}", response.Exception);
+            }
+            throw new ExchangeAuthenticationException(response.Error ?? $"http_{(int)response.HttpStatusCode}", response.ErrorDescription);
+        }
+        var lifetime = TimeSpan.FromSeconds(response.ExpiresIn);
+        // Renew at the margin, or at half the lifetime when tokens are short-lived.
+        if (options.TokenRefreshMargin > lifetime / 2)
+        {
+            lifetime = lifetime / 2 + options.TokenRefreshMargin;
+        }
+        return new AccessToken(response.AccessToken!, requestedAt + lifetime, (response.Scope ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    private string CreateAssertion()
+    {
+        var now = options.TimeProvider.GetUtcNow().UtcDateTime;
+        var issuer = options.Issuer ?? new Uri(options.Address!, "/");
+        var descriptor = new SecurityTokenDescriptor
+        {
+            Issuer = options.ClientId,
+            Audience = issuer.ToString(),
+            Subject = new ClaimsIdentity([new Claim(JwtClaimTypes.Subject, options.ClientId), new Claim(JwtClaimTypes.JwtId, Guid.NewGuid().ToString("N"))]),
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now.AddMinutes(2),
+            TokenType = "client-authentication+jwt",
+            SigningCredentials = new SigningCredentials(signingKey, signingKey is ECDsaSecurityKey ec ? EcAlgorithm(ec) : SecurityAlgorithms.RsaSha256),
+        };
+        return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(descriptor);
+    }
+
+    private static string EcAlgorithm(ECDsaSecurityKey key) => key.KeySize switch
+    {
+        384 => SecurityAlgorithms.EcdsaSha384,
+        521 => SecurityAlgorithms.EcdsaSha512,
+        _ => SecurityAlgorithms.EcdsaSha256,
+    };
+
+    private static SecurityKey LoadKey(string pem, string keyId)
+    {
+        if (TryEc(pem) is { } ecdsa)
+        {
+            return new ECDsaSecurityKey(ecdsa) { KeyId = keyId };
+        }
+        var rsa = RSA.Create();
+        rsa.ImportFromPem(pem);
+        return new RsaSecurityKey(rsa) { KeyId = keyId };
+    }
+
+    private static ECDsa? TryEc(string pem)
+    {
+        var ecdsa = ECDsa.Create();
+        try
+        {
+            ecdsa.ImportFromPem(pem);
+            return ecdsa;
+        }
+        catch (Exception e) when (e is CryptographicException or ArgumentException)
+        {
+            ecdsa.Dispose();
+            return null;
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        http.Dispose();
+        renewal.Dispose();
+    }
+}
