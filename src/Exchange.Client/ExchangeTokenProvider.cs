@@ -19,7 +19,7 @@ public sealed class ExchangeTokenProvider : IDisposable
     private readonly HttpClient http;
     private readonly SecurityKey? signingKey;
     private readonly SemaphoreSlim renewal = new(1, 1);
-    private AccessToken? current;
+    private (AccessToken Token, DateTimeOffset RenewAt)? current;
 
     /// <summary>Creates a provider for the given options.</summary>
     public ExchangeTokenProvider(ExchangeClientOptions options)
@@ -38,20 +38,18 @@ public sealed class ExchangeTokenProvider : IDisposable
     /// <exception cref="HttpRequestException">The token endpoint could not be reached.</exception>
     public async ValueTask<AccessToken> GetTokenAsync(CancellationToken cancellationToken = default)
     {
-        var token = current;
-        if (token is not null && !IsDue(token))
+        if (current is { } cached && !IsDue(cached.RenewAt))
         {
-            return token;
+            return cached.Token;
         }
         await renewal.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            token = current;
-            if (token is null || IsDue(token))
+            if (current is not { } fresh || IsDue(fresh.RenewAt))
             {
-                current = token = await RequestAsync(cancellationToken).ConfigureAwait(false);
+                current = fresh = await RequestAsync(cancellationToken).ConfigureAwait(false);
             }
-            return token;
+            return fresh.Token;
         }
         finally
         {
@@ -62,14 +60,9 @@ public sealed class ExchangeTokenProvider : IDisposable
     /// <summary>Forgets the cached token, so the next call gets a new one (e.g. after grants changed).</summary>
     public void Invalidate() => current = null;
 
-    private bool IsDue(AccessToken token)
-    {
-        var now = options.TimeProvider.GetUtcNow();
-        var lifetime = token.ExpiresAt - now;
-        return lifetime <= options.TokenRefreshMargin || lifetime <= TimeSpan.Zero;
-    }
+    private bool IsDue(DateTimeOffset renewAt) => options.TimeProvider.GetUtcNow() >= renewAt;
 
-    private async Task<AccessToken> RequestAsync(CancellationToken cancellationToken)
+    private async Task<(AccessToken Token, DateTimeOffset RenewAt)> RequestAsync(CancellationToken cancellationToken)
     {
         var request = new ClientCredentialsTokenRequest
         {
@@ -98,12 +91,10 @@ public sealed class ExchangeTokenProvider : IDisposable
             throw new ExchangeAuthenticationException(response.Error ?? $"http_{(int)response.HttpStatusCode}", response.ErrorDescription);
         }
         var lifetime = TimeSpan.FromSeconds(response.ExpiresIn);
-        // Renew at the margin, or at half the lifetime when tokens are short-lived.
-        if (options.TokenRefreshMargin > lifetime / 2)
-        {
-            lifetime = lifetime / 2 + options.TokenRefreshMargin;
-        }
-        return new AccessToken(response.AccessToken!, requestedAt + lifetime, (response.Scope ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        // Renew at the margin before expiry, or at half the lifetime when tokens are short-lived.
+        var margin = options.TokenRefreshMargin < lifetime / 2 ? options.TokenRefreshMargin : lifetime / 2;
+        var token = new AccessToken(response.AccessToken!, requestedAt + lifetime, (response.Scope ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        return (token, token.ExpiresAt - margin);
     }
 
     private string CreateAssertion()

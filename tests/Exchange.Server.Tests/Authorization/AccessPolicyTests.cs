@@ -1,0 +1,62 @@
+using Exchange.Server.Authorization;
+using Exchange.Server.Identity;
+using Exchange.Server.Storage;
+
+namespace Exchange.Server.Tests.Authorization;
+
+public class AccessPolicyTests
+{
+    [Theory]
+    [InlineData(Scopes.ReferralsSend)]
+    [InlineData(Scopes.ReferralsReceive)]
+    [InlineData(Scopes.Admin)]
+    public void County_never_holds_referral_or_admin_scopes(string scope) => Assert.False(AccessPolicy.MayHold(PartyKind.County, scope));
+
+    [Fact]
+    public void Operator_holds_admin_only()
+    {
+        Assert.Equal([Scopes.Admin], AccessPolicy.EligibleScopes(PartyKind.Operator));
+        foreach (var kind in Enum.GetValues<PartyKind>().Where(k => k != PartyKind.Operator))
+        {
+            Assert.False(AccessPolicy.MayHold(kind, Scopes.Admin));
+        }
+    }
+
+    [Fact]
+    public void Typical_grants_are_always_eligible()
+    {
+        foreach (var kind in Enum.GetValues<PartyKind>())
+        {
+            Assert.NotEmpty(AccessPolicy.TypicalScopes(kind));
+            Assert.All(AccessPolicy.TypicalScopes(kind), scope => Assert.True(AccessPolicy.MayHold(kind, scope), $"{kind} {scope}"));
+        }
+    }
+
+    [Fact]
+    public void Every_exchange_rpc_declares_known_scopes()
+    {
+        var rules = new RpcAccessRules();
+        Assert.Equal(4 + 6 + 18, rules.Paths.Count()); // statistics, referrals, admin
+        foreach (var path in rules.Paths)
+        {
+            var scopes = rules.RequiredScopes(path);
+            Assert.NotEmpty(scopes);
+            Assert.All(scopes, s => Assert.True(Scopes.IsKnown(s), $"{path}: {s}"));
+        }
+    }
+
+    [Fact]
+    public void Admin_rpcs_need_the_admin_scope_only()
+    {
+        var rules = new RpcAccessRules();
+        Assert.All(rules.Paths.Where(p => p.StartsWith("/exchange.v1.AdminService/", StringComparison.Ordinal)),
+            path => Assert.Equal([Scopes.Admin], rules.RequiredScopes(path)));
+        Assert.Empty(rules.RequiredScopes("/exchange.v1.AdminService/NoSuchMethod"));
+    }
+
+    [Theory]
+    [InlineData("/exchange.v1.AdminService/GetAuthority", true)]
+    [InlineData("/grpc.health.v1.Health/Check", false)]
+    [InlineData("/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", false)]
+    public void Only_exchange_methods_are_guarded(string path, bool guarded) => Assert.Equal(guarded, RpcAccessRules.IsExchangeMethod(path));
+}

@@ -1,0 +1,76 @@
+using Exchange.Server.Validation;
+
+namespace Exchange.Server.Tests.Validation;
+
+public class IdentifiersTests
+{
+    [Theory]
+    [InlineData("2021000076", "2021000076")]
+    [InlineData("202100-0076", "2021000076")]
+    [InlineData("802400-0005", "8024000005")]
+    public void Organisation_number_with_valid_check_digit_is_normalised(string input, string expected) =>
+        Assert.Equal(expected, Identifiers.NormaliseOrganisationNumber(input));
+
+    [Theory]
+    [InlineData("2021000077")] // wrong check digit
+    [InlineData("202100007")] // too short
+    [InlineData("20210000761")] // too long
+    [InlineData("20210-00076")] // dash in the wrong place
+    [InlineData("2O21000076")] // a letter
+    [InlineData("1912121212")] // third digit below 2: a personnummer shape, not an organisation
+    [InlineData("")]
+    [InlineData(null)]
+    public void Invalid_organisation_number_is_refused(string? input) =>
+        Assert.Null(Identifiers.NormaliseOrganisationNumber(input));
+
+    [Theory]
+    [InlineData("2281", true)]
+    [InlineData("0180", true)]
+    [InlineData("2260", true)]
+    [InlineData("1181", false)] // 11 is not a county code since 1997
+    [InlineData("228", false)]
+    [InlineData("22811", false)]
+    [InlineData("22a1", false)]
+    public void Municipality_code_is_four_digits_within_a_county(string code, bool valid) =>
+        Assert.Equal(valid, Identifiers.IsMunicipalityCode(code));
+
+    [Theory]
+    [InlineData("191212121212", true)]
+    [InlineData("191212121213", false)] // check digit
+    [InlineData("191213121212", false)] // month 13
+    [InlineData("19121212121", false)]
+    public void Personnummer_needs_date_and_check_digit(string value, bool valid) =>
+        Assert.Equal(valid, Identifiers.IsPersonnummer(value));
+
+    [Fact]
+    public void Samordningsnummer_adds_sixty_to_the_day()
+    {
+        // Born 1912-12-12: day 12 + 60 = 72; the check digit is computed over the last ten digits.
+        var body = "19121272121";
+        var samordningsnummer = body + CheckDigit(body[2..]);
+
+        Assert.True(Identifiers.IsSamordningsnummer(samordningsnummer));
+        Assert.False(Identifiers.IsPersonnummer(samordningsnummer));
+        Assert.False(Identifiers.IsSamordningsnummer("191212121212"));
+    }
+
+    [Theory]
+    [InlineData("sundsvall-kommun", true)]
+    [InlineData("ab", false)]
+    [InlineData("Sundsvall", false)]
+    [InlineData("1abc", false)]
+    [InlineData("a_b_c", false)]
+    public void Authority_id_is_lower_case_slug(string id, bool valid) => Assert.Equal(valid, Identifiers.IsAuthorityId(id));
+
+    private static char CheckDigit(string nineDigits)
+    {
+        for (var c = '0'; c <= '9'; c++)
+        {
+            if (Identifiers.LuhnValid(nineDigits + c))
+            {
+                return c;
+            }
+        }
+        throw new InvalidOperationException();
+    }
+}
