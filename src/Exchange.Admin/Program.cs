@@ -1,3 +1,6 @@
-using Exchange.Admin;
+namespace Exchange.Admin;
 
-return await AdminApp.RunAsync(args, Console.Out, Console.Error);
+internal static class Program
+{
+    public static Task<int> Main(string[] args) => AdminApp.RunAsync(args, Console.Out, Console.Error);
+}

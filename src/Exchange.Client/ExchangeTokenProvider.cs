@@ -88,13 +88,36 @@ public sealed class ExchangeTokenProvider : IDisposable
             {
                 throw new HttpRequestException($"The Exchange token endpoint {TokenEndpoint} could not be reached: {response.Exception.Message}", response.Exception);
             }
-            throw new ExchangeAuthenticationException(response.Error ?? $"http_{(int)response.HttpStatusCode}", response.ErrorDescription);
+            // invalid_client comes with 401, which IdentityModel reports by its reason phrase; the body says more.
+            var (error, description) = OAuthError(response.Raw) ?? (response.Error ?? $"http_{(int)response.HttpStatusCode}", response.ErrorDescription);
+            throw new ExchangeAuthenticationException(error, description);
         }
         var lifetime = TimeSpan.FromSeconds(response.ExpiresIn);
         // Renew at the margin before expiry, or at half the lifetime when tokens are short-lived.
         var margin = options.TokenRefreshMargin < lifetime / 2 ? options.TokenRefreshMargin : lifetime / 2;
-        var token = new AccessToken(response.AccessToken!, requestedAt + lifetime, (response.Scope ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        // The server leaves scope out when it granted exactly what was asked for (RFC 6749 §5.1).
+        var scopes = response.Scope ?? string.Join(' ', options.Scopes);
+        var token = new AccessToken(response.AccessToken!, requestedAt + lifetime, scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries));
         return (token, token.ExpiresAt - margin);
+    }
+
+    private static (string Error, string? Description)? OAuthError(string? body)
+    {
+        if (string.IsNullOrEmpty(body))
+        {
+            return null;
+        }
+        try
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(body);
+            return json.RootElement.TryGetProperty("error", out var error) && error.GetString() is { } code
+                ? (code, json.RootElement.TryGetProperty("error_description", out var description) ? description.GetString() : null)
+                : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 
     private string CreateAssertion()

@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text.Json;
+
+namespace Exchange.EndToEndTests;
+
+/// <summary>
+/// exchange-admin as a real process against a running server. Its only hint is XDG_DATA_HOME, the
+/// same user data home the server's data directory sits in, so it must find the operator credential
+/// by itself — as on a developer's machine.
+/// </summary>
+[Collection(SharedServer.Name)]
+public class AdminToolTests(ExchangeServer server)
+{
+    [Fact]
+    public async Task Operator_registers_an_authority_with_a_key_a_secret_and_a_grant()
+    {
+        var id = $"cli-{Guid.NewGuid():N}"[..16];
+        var add = await Run("authority", "add", id, "--name", "Timrå kvinnojour", "--kind", "shelter", "--org-number", "802400-0005", "--area", "2262");
+        Assert.Equal(0, add.ExitCode);
+        Assert.Contains($"Registered {id}", add.Output);
+
+        var grant = await Run("grant", "add", id, "--scope", "referrals.receive", "--reason", "Samverkansavtal 2026");
+        Assert.Equal(0, grant.ExitCode);
+
+        var secret = await Run("credential", "add-secret", id, "--json");
+        Assert.Equal(0, secret.ExitCode);
+        var clientSecret = JsonDocument.Parse(secret.Output).RootElement.GetProperty("clientSecret").GetString();
+        Assert.False(string.IsNullOrEmpty(clientSecret));
+
+        using var rsa = RSA.Create(2048);
+        var keyFile = Path.Combine(server.Root, $"{id}.pub.pem");
+        await File.WriteAllTextAsync(keyFile, rsa.ExportSubjectPublicKeyInfoPem());
+        var addKey = await Run("credential", "add-key", id, "--public-key", keyFile, "--key-id", $"{id}-1");
+        Assert.Equal(0, addKey.ExitCode);
+
+        // The new authority can now authenticate with either credential.
+        using (var withSecret = server.Connect(o => { o.ClientId = id; o.ClientSecret = clientSecret; }))
+        {
+            Assert.Equal(["referrals.receive"], (await withSecret.Tokens.GetTokenAsync()).Scopes);
+        }
+        using (var withKey = server.Connect(o => { o.ClientId = id; o.PrivateKeyPem = rsa.ExportPkcs8PrivateKeyPem(); o.KeyId = $"{id}-1"; }))
+        {
+            Assert.Equal(["referrals.receive"], (await withKey.Tokens.GetTokenAsync()).Scopes);
+        }
+
+        var show = await Run("authority", "show", id);
+        Assert.Equal(0, show.ExitCode);
+        Assert.Contains("public-key", show.Output);
+        Assert.Contains("referrals.receive", show.Output);
+
+        var list = await Run("authority", "list", "--json");
+        var ids = JsonDocument.Parse(list.Output).RootElement.GetProperty("authorities").EnumerateArray().Select(a => a.GetProperty("id").GetString()).ToList();
+        Assert.Contains(id, ids);
+        Assert.Contains("sundsvall-kommun", ids);
+    }
+
+    [Fact]
+    public async Task Disable_and_revoke_take_effect_through_the_tool()
+    {
+        var (client, id) = await server.NewAuthorityAsync(Exchange.V1.AuthorityKind.Region, "statistics.read");
+        using var _ = client;
+        await client.Statistics.ListIndicatorsAsync(new Exchange.V1.ListIndicatorsRequest());
+
+        Assert.Equal(0, (await Run("authority", "disable", id, "--reason", "agreement ended")).ExitCode);
+        await RpcAssert.FailsWith(Grpc.Core.StatusCode.PermissionDenied, async () => await client.Statistics.ListIndicatorsAsync(new Exchange.V1.ListIndicatorsRequest()));
+        Assert.Equal(0, (await Run("authority", "enable", id, "--reason", "renewed")).ExitCode);
+        await client.Statistics.ListIndicatorsAsync(new Exchange.V1.ListIndicatorsRequest());
+
+        var grants = JsonDocument.Parse((await Run("grant", "list", "--authority", id, "--json")).Output).RootElement.GetProperty("grants");
+        var grantId = grants.EnumerateArray().Single().GetProperty("id").GetString()!;
+        Assert.Equal(0, (await Run("grant", "revoke", grantId, "--reason", "no longer needed")).ExitCode);
+        await RpcAssert.FailsWith(Grpc.Core.StatusCode.PermissionDenied, async () => await client.Statistics.ListIndicatorsAsync(new Exchange.V1.ListIndicatorsRequest()));
+
+        var again = await Run("grant", "revoke", grantId, "--reason", "twice");
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains("FAILED_PRECONDITION", again.Error);
+    }
+
+    [Fact]
+    public async Task Indicator_add_and_list()
+    {
+        var code = $"cli_indicator_{Guid.NewGuid():N}"[..24];
+        var add = await Run("indicator", "add", code, "--name", "Contacts with the shelter", "--goal", "2", "--unit", "contacts",
+            "--reporter-kind", "shelter", "--dimension", "victim_sex=female,male,other", "--threshold", "3");
+        Assert.Equal(0, add.ExitCode);
+
+        var list = await Run("indicator", "list");
+        Assert.Equal(0, list.ExitCode);
+        Assert.Contains(code, list.Output);
+        Assert.Contains("reported_assaults_close_relationship", list.Output);
+    }
+
+    [Fact]
+    public async Task Server_refusal_prints_the_field_violations_and_exits_1()
+    {
+        var result = await Run("authority", "add", "bad-number", "--name", "X", "--kind", "police", "--org-number", "202100-0077");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("INVALID_ARGUMENT", result.Error);
+        Assert.Contains("authority.organisation_number", result.Error);
+    }
+
+    [Fact]
+    public async Task Bad_arguments_exit_2_and_a_missing_credential_exits_3()
+    {
+        var usage = await Run("grant", "add", "sundsvall-kommun", "--scope", "everything", "--reason", "x");
+        Assert.Equal(2, usage.ExitCode);
+        Assert.Contains("everything", usage.Error);
+
+        var noCredential = await Run("authority", "list", "--credential", Path.Combine(server.Root, "missing.json"));
+        Assert.Equal(3, noCredential.ExitCode);
+        Assert.Contains("No operator credential", noCredential.Error);
+    }
+
+    private async Task<(int ExitCode, string Output, string Error)> Run(params string[] args)
+    {
+        var tool = Path.Combine(AppContext.BaseDirectory, "exchange-admin.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(tool);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        start.Environment["XDG_DATA_HOME"] = server.Root;
+        start.Environment.Remove("EXCHANGE_CREDENTIAL");
+        start.Environment.Remove("EXCHANGE_SERVER");
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output, await error);
+    }
+}

@@ -1,0 +1,138 @@
+using Exchange.V1;
+using Grpc.Core;
+
+namespace Exchange.EndToEndTests;
+
+/// <summary>
+/// Calls every exchange RPC as every party kind (the demo authorities with their typical grants) and
+/// compares admitted/denied with the authorisation matrix in README.md. An RPC without a row fails.
+/// </summary>
+[Collection(SharedServer.Name)]
+public class AuthorizationMatrixTests(ExchangeServer server)
+{
+    private static readonly Dictionary<string, string> DemoAuthorityOfKind = new()
+    {
+        ["police"] = "polisregion-nord",
+        ["region"] = "region-vasternorrland",
+        ["municipality"] = "sundsvall-kommun",
+        ["county"] = "lansstyrelsen-vasternorrland",
+        ["shelter"] = "kvinnojouren-sundsvall",
+    };
+
+    private static readonly Marshaller<byte[]> Bytes = Marshallers.Create(b => b, b => b);
+
+    [Fact]
+    public async Task Every_rpc_admits_exactly_the_kinds_the_readme_matrix_names()
+    {
+        var matrix = ReadmeMatrix.Load();
+        var methods = new[] { StatisticsService.Descriptor, ReferralService.Descriptor, AdminService.Descriptor }.SelectMany(s => s.Methods).ToList();
+        var missing = methods.Select(m => $"{m.Service.Name}.{m.Name}").Where(name => !matrix.Rows.ContainsKey(name)).ToList();
+        Assert.True(missing.Count == 0, $"README.md's authorisation matrix has no row for: {string.Join(", ", missing)}");
+        var unknown = matrix.Rows.Keys.Except(methods.Select(m => $"{m.Service.Name}.{m.Name}")).ToList();
+        Assert.True(unknown.Count == 0, $"README.md's authorisation matrix names RPCs that do not exist: {string.Join(", ", unknown)}");
+
+        var clients = matrix.Kinds.ToDictionary(kind => kind, kind => kind == "operator" ? server.Operator() : server.Demo(DemoAuthorityOfKind[kind]));
+        var mismatches = new List<string>();
+        try
+        {
+            foreach (var method in methods)
+            {
+                var name = $"{method.Service.Name}.{method.Name}";
+                foreach (var kind in matrix.Kinds)
+                {
+                    var admitted = await IsAdmittedAsync(clients[kind], method);
+                    if (admitted != matrix.Rows[name][kind])
+                    {
+                        mismatches.Add($"{name} as {kind}: README says {(matrix.Rows[name][kind] ? "allowed" : "denied")}, server {(admitted ? "admitted" : "denied")}");
+                    }
+                }
+            }
+        }
+        finally
+        {
+            foreach (var client in clients.Values)
+            {
+                client.Dispose();
+            }
+        }
+        Assert.True(mismatches.Count == 0, string.Join(Environment.NewLine, mismatches));
+    }
+
+    /// <summary>Sends an empty request (zero bytes is a valid empty message) and reads whether access control let it through.</summary>
+    private static async Task<bool> IsAdmittedAsync(Exchange.Client.ExchangeClient client, Google.Protobuf.Reflection.MethodDescriptor method)
+    {
+        var type = (method.IsClientStreaming, method.IsServerStreaming) switch
+        {
+            (false, false) => MethodType.Unary,
+            (true, false) => MethodType.ClientStreaming,
+            (false, true) => MethodType.ServerStreaming,
+            _ => MethodType.DuplexStreaming,
+        };
+        var rpc = new Method<byte[], byte[]>(type, method.Service.FullName, method.Name, Bytes, Bytes);
+        var token = await client.Tokens.GetTokenAsync();
+        var options = new CallOptions(new Metadata { { "Authorization", $"Bearer {token.Value}" } }, DateTime.UtcNow.AddSeconds(10));
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(client.Options.Address!);
+        var invoker = channel.CreateCallInvoker();
+        try
+        {
+            switch (type)
+            {
+                case MethodType.Unary:
+                    await invoker.AsyncUnaryCall(rpc, null, options, []);
+                    break;
+                case MethodType.ClientStreaming:
+                    using (var call = invoker.AsyncClientStreamingCall(rpc, null, options))
+                    {
+                        await call.RequestStream.CompleteAsync();
+                        await call.ResponseAsync;
+                    }
+                    break;
+                default:
+                    using (var call = invoker.AsyncServerStreamingCall(rpc, null, options, []))
+                    {
+                        while (await call.ResponseStream.MoveNext(default))
+                        {
+                        }
+                    }
+                    break;
+            }
+            return true;
+        }
+        catch (RpcException e) when (e.StatusCode is StatusCode.PermissionDenied or StatusCode.Unauthenticated)
+        {
+            return false;
+        }
+        catch (RpcException)
+        {
+            // INVALID_ARGUMENT, NOT_FOUND, UNIMPLEMENTED…: the call got past access control.
+            return true;
+        }
+    }
+}
+
+/// <summary>The "Authorisation matrix" table of README.md: one row per RPC, one column per party kind.</summary>
+internal sealed record ReadmeMatrix(IReadOnlyList<string> Kinds, IReadOnlyDictionary<string, IReadOnlyDictionary<string, bool>> Rows)
+{
+    public static ReadmeMatrix Load()
+    {
+        var lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "README.md"));
+        var start = Array.FindIndex(lines, l => l.StartsWith("## Authorisation matrix", StringComparison.Ordinal));
+        Assert.True(start >= 0, "README.md has no '## Authorisation matrix' section.");
+        var table = lines.Skip(start + 1).SkipWhile(l => !l.StartsWith('|')).TakeWhile(l => l.StartsWith('|')).ToList();
+        static string[] Cells(string line) => line.Trim().Trim('|').Split('|').Select(c => c.Trim()).ToArray();
+        var kinds = Cells(table[0]).Skip(1).ToList();
+        var rows = new Dictionary<string, IReadOnlyDictionary<string, bool>>();
+        foreach (var line in table.Skip(2))
+        {
+            var cells = Cells(line);
+            var rpc = cells[0].Trim('`');
+            rows[rpc] = kinds.Select((kind, i) => (kind, allowed: cells[i + 1] switch
+            {
+                "✓" => true,
+                "–" or "-" or "" => false,
+                var other => throw new InvalidDataException($"README matrix cell '{other}' for {rpc}/{kind}: use ✓ or –."),
+            })).ToDictionary(x => x.kind, x => x.allowed);
+        }
+        return new ReadmeMatrix(kinds, rows);
+    }
+}

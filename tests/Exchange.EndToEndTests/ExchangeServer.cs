@@ -1,0 +1,138 @@
+using Exchange.Client;
+using Exchange.Contracts;
+using Exchange.V1;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Exchange.EndToEndTests;
+
+/// <summary>
+/// The real server (its Program, configuration files and Development demo seed) on real Kestrel, on a
+/// free loopback port, with a fresh SQLite file in its own temporary data directory.
+/// </summary>
+public class ExchangeServer : IAsyncLifetime
+{
+    private WebApplicationFactory<Program>? factory;
+
+    public string Root { get; } = Path.Combine(Path.GetTempPath(), $"exchange-e2e-{Guid.NewGuid():N}");
+
+    /// <summary>The data directory, laid out as the default one is under a user's XDG data home.</summary>
+    public string DataDirectory => Path.Combine(Root, "exchange");
+
+    public Uri Address { get; private set; } = null!;
+
+    protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Kestrel:Endpoints:Grpc:Url"] = "http://127.0.0.1:0",
+        ["Kestrel:Endpoints:Grpc:Protocols"] = "Http2",
+    };
+
+    public async Task InitializeAsync()
+    {
+        factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+        {
+            builder.UseEnvironment("Development");
+            builder.UseSetting("Exchange:Storage:DataDirectory", DataDirectory);
+            foreach (var (key, value) in Settings)
+            {
+                builder.UseSetting(key, value);
+            }
+        });
+        factory.UseKestrel();
+        factory.StartServer();
+        var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        Address = new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
+        await Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (factory is not null)
+        {
+            await factory.DisposeAsync();
+        }
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(Root, recursive: true);
+    }
+
+    public string OperatorCredentialPath => Path.Combine(DataDirectory, "operator-credential.json");
+
+    public string DemoCredentialPath(string authorityId) => Path.Combine(DataDirectory, "dev-credentials", $"{authorityId}.json");
+
+    public virtual ExchangeClient Connect(Action<ExchangeClientOptions> configure) => ExchangeClient.Create(o =>
+    {
+        o.Address = Address;
+        configure(o);
+    });
+
+    /// <summary>The operator, from the credential the server wrote on first start.</summary>
+    public ExchangeClient Operator() => Connect(o => o.UseCredentialFile(OperatorCredentialPath));
+
+    /// <summary>A demo authority with its client secret (or, with <paramref name="useKey"/>, its private key).</summary>
+    public ExchangeClient Demo(string authorityId, bool useKey = false, params string[] scopes) => Connect(o =>
+    {
+        o.UseCredentialFile(DemoCredentialPath(authorityId));
+        if (useKey)
+        {
+            o.ClientSecret = null;
+        }
+        else
+        {
+            o.PrivateKeyPem = null;
+        }
+        foreach (var scope in scopes)
+        {
+            o.Scopes.Add(scope);
+        }
+    });
+
+    /// <summary>A channel that sends no token at all.</summary>
+    public GrpcChannel AnonymousChannel() => GrpcChannel.ForAddress(Address);
+
+    /// <summary>Registers a fresh authority of the kind with the scopes granted, returning a client using a new secret.</summary>
+    public async Task<(ExchangeClient Client, string AuthorityId)> NewAuthorityAsync(AuthorityKind kind, params string[] scopes)
+    {
+        using var admin = Operator();
+        var id = $"t-{Guid.NewGuid():N}"[..20];
+        await admin.Admin.CreateAuthorityAsync(new CreateAuthorityRequest
+        {
+            Authority = new Authority
+            {
+                Id = id,
+                Name = $"Test {kind}",
+                Kind = kind,
+                OrganisationNumber = kind == AuthorityKind.Shelter ? "8024000005" : "2120002411",
+                AreaCodes = { kind == AuthorityKind.Municipality ? ["2281"] : [] },
+            },
+        });
+        foreach (var scope in scopes)
+        {
+            await admin.Admin.CreateGrantAsync(new CreateGrantRequest { AuthorityId = id, Scope = scope, Reason = "end-to-end test" });
+        }
+        var secret = await admin.Admin.AddSecretCredentialAsync(new AddSecretCredentialRequest { AuthorityId = id });
+        return (Connect(o => { o.ClientId = id; o.ClientSecret = secret.ClientSecret; }), id);
+    }
+}
+
+/// <summary>One shared server for the tests that do not change server-wide state.</summary>
+[CollectionDefinition(Name)]
+public sealed class SharedServer : ICollectionFixture<ExchangeServer>
+{
+    public const string Name = "shared server";
+}
+
+public static class RpcAssert
+{
+    public static async Task<RpcException> FailsWith(StatusCode code, Func<Task> call)
+    {
+        var error = await Assert.ThrowsAsync<RpcException>(call);
+        Assert.True(code == error.StatusCode, $"Expected {code}, got {error.StatusCode}: {error.Status.Detail}");
+        return error;
+    }
+}

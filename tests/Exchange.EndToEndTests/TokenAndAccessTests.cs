@@ -1,0 +1,181 @@
+using Exchange.Client;
+using Exchange.V1;
+using Grpc.Core;
+
+namespace Exchange.EndToEndTests;
+
+[Collection(SharedServer.Name)]
+public class TokenAndAccessTests(ExchangeServer server)
+{
+    [Fact]
+    public async Task Client_secret_gets_a_token_that_admits_calls()
+    {
+        using var client = server.Demo("sundsvall-kommun");
+        var token = await client.Tokens.GetTokenAsync();
+        var indicators = await client.Statistics.ListIndicatorsAsync(new ListIndicatorsRequest());
+
+        Assert.Contains("statistics.report", token.Scopes);
+        Assert.Contains("referrals.receive", token.Scopes);
+        Assert.Contains(indicators.Indicators, i => i.Code == "routine_questions_asked");
+    }
+
+    [Fact]
+    public async Task Private_key_jwt_gets_a_token_that_admits_calls()
+    {
+        using var client = server.Demo("polisregion-nord", useKey: true);
+        Assert.Null(client.Options.ClientSecret);
+        var token = await client.Tokens.GetTokenAsync();
+        await client.Statistics.ListIndicatorsAsync(new ListIndicatorsRequest());
+
+        Assert.Equal(["referrals.send", "statistics.report"], token.Scopes.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Wrong_private_key_is_refused_at_the_token_endpoint()
+    {
+        using var rsa = System.Security.Cryptography.RSA.Create(2048);
+        using var client = server.Connect(o =>
+        {
+            o.ClientId = "polisregion-nord";
+            o.PrivateKeyPem = rsa.ExportPkcs8PrivateKeyPem();
+            o.KeyId = "polisregion-nord-demo";
+        });
+        var error = await Assert.ThrowsAsync<ExchangeAuthenticationException>(async () => await client.Tokens.GetTokenAsync());
+        Assert.Equal("invalid_client", error.Error);
+    }
+
+    [Fact]
+    public async Task Call_without_token_is_unauthenticated()
+    {
+        using var channel = server.AnonymousChannel();
+        var statistics = new StatisticsService.StatisticsServiceClient(channel);
+        await RpcAssert.FailsWith(StatusCode.Unauthenticated, async () => await statistics.ListIndicatorsAsync(new ListIndicatorsRequest()));
+    }
+
+    [Fact]
+    public async Task Forged_token_is_unauthenticated()
+    {
+        using var channel = server.AnonymousChannel();
+        var admin = new AdminService.AdminServiceClient(channel);
+        var headers = new Metadata { { "Authorization", "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJleGNoYW5nZS1vcGVyYXRvciIsInNjb3BlIjoiYWRtaW4ifQ." } };
+        await RpcAssert.FailsWith(StatusCode.Unauthenticated, async () => await admin.ListAuthoritiesAsync(new ListAuthoritiesRequest(), headers));
+    }
+
+    [Fact]
+    public async Task Token_without_the_rpc_scope_is_permission_denied()
+    {
+        using var client = server.Demo("sundsvall-kommun", useKey: false, "statistics.read");
+        await client.Statistics.ListIndicatorsAsync(new ListIndicatorsRequest());
+        await RpcAssert.FailsWith(StatusCode.PermissionDenied, async () => await client.Statistics.SubmitStatisticsAsync(new SubmitStatisticsRequest()));
+    }
+
+    [Fact]
+    public async Task Scope_without_a_grant_is_refused_at_the_token_endpoint()
+    {
+        using var client = server.Demo("lansstyrelsen-vasternorrland", useKey: false, "referrals.receive");
+        var error = await Assert.ThrowsAsync<ExchangeAuthenticationException>(async () => await client.Tokens.GetTokenAsync());
+        Assert.Equal("invalid_scope", error.Error);
+    }
+
+    [Fact]
+    public async Task Disabled_authority_is_refused_on_its_next_call_and_gets_no_token()
+    {
+        var (client, id) = await server.NewAuthorityAsync(AuthorityKind.Region, "statistics.read");
+        using var _ = client;
+        using var admin = server.Operator();
+        await client.Statistics.ListIndicatorsAsync(new ListIndicatorsRequest());
+
+        await admin.Admin.DisableAuthorityAsync(new DisableAuthorityRequest { AuthorityId = id, Reason = "agreement ended" });
+
+        await RpcAssert.FailsWith(StatusCode.PermissionDenied, async () => await client.Statistics.ListIndicatorsAsync(new ListIndicatorsRequest()));
+        client.Tokens.Invalidate();
+        var refused = await Assert.ThrowsAsync<ExchangeAuthenticationException>(async () => await client.Tokens.GetTokenAsync());
+        Assert.Equal("unauthorized_client", refused.Error);
+
+        await admin.Admin.EnableAuthorityAsync(new EnableAuthorityRequest { AuthorityId = id, Reason = "agreement renewed" });
+        await client.Statistics.ListIndicatorsAsync(new ListIndicatorsRequest());
+    }
+
+    [Fact]
+    public async Task Revoked_grant_is_refused_on_the_next_call_with_the_same_token()
+    {
+        var (client, id) = await server.NewAuthorityAsync(AuthorityKind.Municipality, "statistics.read", "statistics.report");
+        using var _ = client;
+        using var admin = server.Operator();
+        var token = await client.Tokens.GetTokenAsync();
+        await client.Statistics.ListIndicatorsAsync(new ListIndicatorsRequest());
+
+        var grants = await admin.Admin.ListGrantsAsync(new ListGrantsRequest { AuthorityId = id });
+        foreach (var grant in grants.Grants)
+        {
+            await admin.Admin.RevokeGrantAsync(new RevokeGrantRequest { GrantId = grant.Id, Reason = "test" });
+        }
+
+        Assert.Same(token, await client.Tokens.GetTokenAsync());
+        await RpcAssert.FailsWith(StatusCode.PermissionDenied, async () => await client.Statistics.ListIndicatorsAsync(new ListIndicatorsRequest()));
+        var listed = await admin.Admin.ListGrantsAsync(new ListGrantsRequest { AuthorityId = id, IncludeInactive = true });
+        Assert.All(listed.Grants, g => Assert.Equal(GrantState.Revoked, g.State));
+        Assert.Equal(2, listed.Grants.Count);
+    }
+
+    [Fact]
+    public async Task Grant_that_ends_is_refused_after_its_end()
+    {
+        var (client, id) = await server.NewAuthorityAsync(AuthorityKind.Region);
+        using var _ = client;
+        using var admin = server.Operator();
+        var end = DateTimeOffset.UtcNow.AddSeconds(3);
+        await admin.Admin.CreateGrantAsync(new CreateGrantRequest
+        {
+            AuthorityId = id, Scope = "statistics.read", Reason = "short agreement",
+            ValidTo = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(end),
+        });
+        await client.Statistics.ListIndicatorsAsync(new ListIndicatorsRequest());
+
+        await Task.Delay(end - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(300));
+
+        await RpcAssert.FailsWith(StatusCode.PermissionDenied, async () => await client.Statistics.ListIndicatorsAsync(new ListIndicatorsRequest()));
+    }
+
+    [Fact]
+    public async Task Revoked_credential_gets_no_new_token()
+    {
+        var (client, id) = await server.NewAuthorityAsync(AuthorityKind.Police, "statistics.report");
+        using var _ = client;
+        using var admin = server.Operator();
+        await client.Tokens.GetTokenAsync();
+
+        var credential = (await admin.Admin.ListCredentialsAsync(new ListCredentialsRequest { AuthorityId = id })).Credentials.Single();
+        await admin.Admin.RevokeCredentialAsync(new RevokeCredentialRequest { CredentialId = credential.Id, Reason = "key leaked" });
+        client.Tokens.Invalidate();
+
+        var error = await Assert.ThrowsAsync<ExchangeAuthenticationException>(async () => await client.Tokens.GetTokenAsync());
+        Assert.Equal("invalid_client", error.Error);
+    }
+
+    [Fact]
+    public async Task New_secret_replaces_the_previous_one()
+    {
+        var (client, id) = await server.NewAuthorityAsync(AuthorityKind.Police, "statistics.report");
+        using var _ = client;
+        using var admin = server.Operator();
+        var second = await admin.Admin.AddSecretCredentialAsync(new AddSecretCredentialRequest { AuthorityId = id });
+
+        var error = await Assert.ThrowsAsync<ExchangeAuthenticationException>(async () => await client.Tokens.GetTokenAsync());
+        Assert.Equal("invalid_client", error.Error);
+        using var renewed = server.Connect(o => { o.ClientId = id; o.ClientSecret = second.ClientSecret; });
+        await renewed.Tokens.GetTokenAsync();
+    }
+
+    [Fact]
+    public async Task Denied_calls_are_audited_without_personal_data()
+    {
+        using var client = server.Demo("kvinnojouren-sundsvall");
+        await RpcAssert.FailsWith(StatusCode.PermissionDenied, async () => await client.Referrals.SendReferralAsync(new SendReferralRequest()));
+        using var admin = server.Operator();
+
+        var events = await admin.Admin.ListAuditEventsAsync(new ListAuditEventsRequest { ActorAuthorityId = "kvinnojouren-sundsvall", PageSize = 1000 });
+
+        Assert.Contains(events.Events, e => e.Action == "call.denied" && e.TargetId == "/exchange.v1.ReferralService/SendReferral" && e.Outcome == AuditOutcome.Denied);
+    }
+}

@@ -1,0 +1,105 @@
+using Exchange.V1;
+using Google.Rpc;
+using Grpc.Core;
+
+namespace Exchange.EndToEndTests;
+
+[Collection(SharedServer.Name)]
+public class ValidationTests(ExchangeServer server)
+{
+    [Fact]
+    public async Task Bad_authority_fields_are_invalid_argument_with_field_violations_and_nothing_is_stored()
+    {
+        using var admin = server.Operator();
+        var error = await RpcAssert.FailsWith(StatusCode.InvalidArgument, async () => await admin.Admin.CreateAuthorityAsync(new CreateAuthorityRequest
+        {
+            Authority = new Authority { Id = "bad-org-number", Name = "X", Kind = AuthorityKind.Municipality, OrganisationNumber = "212000-2412", AreaCodes = { "9999" } },
+        }));
+
+        var fields = error.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations.Select(v => v.Field).ToList();
+        Assert.Equal(["authority.organisation_number"], fields);
+        Assert.DoesNotContain("212000-2412", error.Status.Detail);
+        await RpcAssert.FailsWith(StatusCode.NotFound, async () => await admin.Admin.GetAuthorityAsync(new GetAuthorityRequest { AuthorityId = "bad-org-number" }));
+    }
+
+    [Fact]
+    public async Task Municipality_without_a_valid_kommunkod_is_refused()
+    {
+        using var admin = server.Operator();
+        var error = await RpcAssert.FailsWith(StatusCode.InvalidArgument, async () => await admin.Admin.CreateAuthorityAsync(new CreateAuthorityRequest
+        {
+            Authority = new Authority { Id = "no-code-kommun", Name = "X", Kind = AuthorityKind.Municipality, OrganisationNumber = "2120002411", AreaCodes = { "9999" } },
+        }));
+        Assert.Contains(error.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations, v => v.Field == "authority.area_codes");
+    }
+
+    [Fact]
+    public async Task Duplicate_authority_is_already_exists()
+    {
+        using var admin = server.Operator();
+        await RpcAssert.FailsWith(StatusCode.AlreadyExists, async () => await admin.Admin.CreateAuthorityAsync(new CreateAuthorityRequest
+        {
+            Authority = new Authority { Id = "sundsvall-kommun", Name = "Again", Kind = AuthorityKind.Municipality, OrganisationNumber = "2120002411", AreaCodes = { "2281" } },
+        }));
+    }
+
+    [Fact]
+    public async Task County_cannot_be_granted_referrals()
+    {
+        using var admin = server.Operator();
+        await RpcAssert.FailsWith(StatusCode.PermissionDenied, async () => await admin.Admin.CreateGrantAsync(new CreateGrantRequest
+        {
+            AuthorityId = "lansstyrelsen-vasternorrland", Scope = "referrals.receive", Reason = "should be refused",
+        }));
+    }
+
+    [Fact]
+    public async Task Unknown_scope_and_missing_reason_are_field_violations()
+    {
+        using var admin = server.Operator();
+        var error = await RpcAssert.FailsWith(StatusCode.InvalidArgument, async () => await admin.Admin.CreateGrantAsync(new CreateGrantRequest { AuthorityId = "sundsvall-kommun", Scope = "everything" }));
+        var fields = error.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations.Select(v => v.Field).ToList();
+        Assert.Equal(["scope", "reason"], fields);
+    }
+
+    [Fact]
+    public async Task Operator_cannot_disable_itself()
+    {
+        using var admin = server.Operator();
+        await RpcAssert.FailsWith(StatusCode.FailedPrecondition, async () => await admin.Admin.DisableAuthorityAsync(new DisableAuthorityRequest { AuthorityId = "exchange-operator", Reason = "oops" }));
+    }
+
+    [Fact]
+    public async Task Private_key_in_a_jwk_is_refused()
+    {
+        using var admin = server.Operator();
+        var error = await RpcAssert.FailsWith(StatusCode.InvalidArgument, async () => await admin.Admin.AddKeyCredentialAsync(new AddKeyCredentialRequest
+        {
+            AuthorityId = "sundsvall-kommun",
+            PublicJwk = "{\"kty\":\"RSA\",\"kid\":\"k\",\"n\":\"AQAB\",\"e\":\"AQAB\",\"d\":\"AQAB\"}",
+        }));
+        Assert.Equal("public_jwk", error.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations.Single().Field);
+    }
+
+    [Fact]
+    public async Task Paging_walks_every_authority_once()
+    {
+        using var admin = server.Operator();
+        var seen = new List<string>();
+        var request = new ListAuthoritiesRequest { PageSize = 3 };
+        do
+        {
+            var page = await admin.Admin.ListAuthoritiesAsync(request);
+            Assert.True(page.Authorities.Count <= 3);
+            seen.AddRange(page.Authorities.Select(a => a.Id));
+            request.PageToken = page.NextPageToken;
+        }
+        while (request.PageToken.Length > 0);
+
+        Assert.Equal(seen.Distinct().Count(), seen.Count);
+        Assert.Equal(seen.Order(StringComparer.Ordinal), seen);
+        Assert.Contains("sundsvall-kommun", seen);
+        Assert.Contains("exchange-operator", seen);
+        await RpcAssert.FailsWith(StatusCode.InvalidArgument, async () => await admin.Admin.ListAuthoritiesAsync(new ListAuthoritiesRequest { PageSize = 5000 }));
+    }
+}
