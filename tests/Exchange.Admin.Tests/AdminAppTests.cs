@@ -1,0 +1,143 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Exchange.Admin;
+using Exchange.Admin.Commands;
+
+namespace Exchange.Admin.Tests;
+
+public class AdminAppTests
+{
+    [Fact]
+    public async Task Help_lists_every_command_group()
+    {
+        var (code, output, _) = await Run("--help");
+        Assert.Equal(ExitCodes.Success, code);
+        foreach (var group in new[] { "authority", "credential", "grant", "indicator", "audit" })
+        {
+            Assert.Contains(group, output);
+        }
+    }
+
+    [Theory]
+    [InlineData("authority", "add")]
+    [InlineData("authority", "add", "x", "--name", "X", "--kind", "bishop", "--org-number", "2021000076")]
+    [InlineData("grant", "add", "x", "--scope", "everything", "--reason", "r")]
+    [InlineData("indicator", "add", "x", "--name", "X", "--goal", "7", "--unit", "u", "--reporter-kind", "police")]
+    [InlineData("no-such-command")]
+    public async Task Wrong_command_lines_exit_2_with_a_message(params string[] args)
+    {
+        var (code, _, error) = await Run(args);
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.StartsWith("error:", error);
+    }
+
+    [Fact]
+    public async Task Missing_credential_exits_3_naming_the_path()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"missing-{Guid.NewGuid():N}.json");
+        var (code, _, error) = await Run("authority", "list", "--credential", path);
+        Assert.Equal(ExitCodes.NotConnected, code);
+        Assert.Contains(path, error);
+    }
+
+    [Fact]
+    public async Task Unreachable_server_exits_3()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            new Exchange.Contracts.CredentialFile { Server = "http://127.0.0.1:9", ClientId = "exchange-operator", ClientSecret = "x" }.Save(path);
+            var (code, _, error) = await Run("authority", "list", "--credential", path);
+            Assert.Equal(ExitCodes.NotConnected, code);
+            Assert.Contains("error:", error);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Rsa_public_key_pem_becomes_a_public_jwk_with_the_key_id()
+    {
+        using var rsa = RSA.Create(2048);
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(path, rsa.ExportSubjectPublicKeyInfoPem());
+            using var jwk = JsonDocument.Parse(CredentialCommands.ReadJwk(new FileInfo(path), "k-2026", null));
+
+            Assert.Equal("RSA", jwk.RootElement.GetProperty("kty").GetString());
+            Assert.Equal("k-2026", jwk.RootElement.GetProperty("kid").GetString());
+            Assert.False(jwk.RootElement.TryGetProperty("d", out _));
+            Assert.Equal(Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(rsa.ExportParameters(false).Modulus), jwk.RootElement.GetProperty("n").GetString());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Ec_public_key_pem_names_its_curve()
+    {
+        using var ec = ECDsa.Create(ECCurve.NamedCurves.nistP384);
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(path, ec.ExportSubjectPublicKeyInfoPem());
+            using var jwk = JsonDocument.Parse(CredentialCommands.ReadJwk(new FileInfo(path), "ec-1", null));
+            Assert.Equal("P-384", jwk.RootElement.GetProperty("crv").GetString());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Key_options_must_be_given_in_one_form()
+    {
+        Assert.Throws<AdminUsageException>(() => CredentialCommands.ReadJwk(null, null, null));
+        Assert.Throws<AdminUsageException>(() => CredentialCommands.ReadJwk(new FileInfo("a.pem"), null, new FileInfo("a.json")));
+        Assert.Throws<AdminUsageException>(() => CredentialCommands.ReadJwk(new FileInfo("/nonexistent.pem"), null, null));
+    }
+
+    [Theory]
+    [InlineData("victim_sex=female,male,other", "victim_sex", new[] { "female", "male", "other" })]
+    [InlineData("age_band= 0_17 , 18_29", "age_band", new[] { "0_17", "18_29" })]
+    public void Dimension_specification_is_parsed(string spec, string code, string[] values)
+    {
+        var dimension = IndicatorCommands.ParseDimension(spec);
+        Assert.Equal(code, dimension.Code);
+        Assert.Equal(values, dimension.Values);
+    }
+
+    [Theory]
+    [InlineData("victim_sex")]
+    [InlineData("=female")]
+    [InlineData("victim_sex=")]
+    public void Malformed_dimension_is_a_usage_error(string spec) =>
+        Assert.Throws<AdminUsageException>(() => IndicatorCommands.ParseDimension(spec));
+
+    [Fact]
+    public void Tables_align_columns_and_say_when_empty()
+    {
+        var writer = new StringWriter();
+        Tables.Write(writer, ["ID", "NAME"], [["a", "Ånge kommun"], ["sundsvall-kommun", "S"]]);
+        var lines = writer.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(lines[1].IndexOf("Ånge", StringComparison.Ordinal), lines[0].IndexOf("NAME", StringComparison.Ordinal));
+
+        var empty = new StringWriter();
+        Tables.Write(empty, ["ID"], []);
+        Assert.Contains("(none)", empty.ToString());
+    }
+
+    private static async Task<(int Code, string Output, string Error)> Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = await AdminApp.RunAsync(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+}
