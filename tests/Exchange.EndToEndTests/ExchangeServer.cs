@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Exchange.EndToEndTests;
 
@@ -27,6 +28,9 @@ public class ExchangeServer : IAsyncLifetime
 
     public Uri Address { get; private set; } = null!;
 
+    /// <summary>Every log line the server wrote, with its exception, to check what never appears in logs.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Logs { get; } = new();
+
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
         ["Kestrel:Endpoints:Grpc:Url"] = "http://127.0.0.1:0",
@@ -39,6 +43,7 @@ public class ExchangeServer : IAsyncLifetime
         {
             builder.UseEnvironment("Development");
             builder.UseSetting("Exchange:Storage:DataDirectory", DataDirectory);
+            builder.ConfigureLogging(logging => logging.AddProvider(new CapturingLoggerProvider(Logs)));
             foreach (var (key, value) in Settings)
             {
                 builder.UseSetting(key, value);
@@ -134,5 +139,24 @@ public static class RpcAssert
         var error = await Assert.ThrowsAsync<RpcException>(call);
         Assert.True(code == error.StatusCode, $"Expected {code}, got {error.StatusCode}: {error.Status.Detail}");
         return error;
+    }
+}
+
+internal sealed class CapturingLoggerProvider(System.Collections.Concurrent.ConcurrentQueue<string> lines) : ILoggerProvider
+{
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, lines);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(string category, System.Collections.Concurrent.ConcurrentQueue<string> lines) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
     }
 }

@@ -2,11 +2,9 @@ using Exchange.Server.Audit;
 using Exchange.Server.Authorization;
 using Exchange.Server.Identity;
 using Exchange.Server.Statistics;
-using Exchange.Server.Storage;
 using Exchange.Server.Validation;
 using Exchange.V1;
 using Grpc.Core;
-using Microsoft.EntityFrameworkCore;
 
 namespace Exchange.Server.Admin;
 
@@ -16,24 +14,24 @@ public sealed class AdminGrpcService(
     CredentialRegistry credentials,
     GrantAdministration grants,
     IndicatorCatalogue indicators,
-    ExchangeDbContext db,
+    AuditReader audit,
     TimeProvider time) : AdminService.AdminServiceBase
 {
-    public override Task<CreateAuthorityResponse> CreateAuthority(CreateAuthorityRequest request, ServerCallContext context) => Run(async () =>
+    public override async Task<CreateAuthorityResponse> CreateAuthority(CreateAuthorityRequest request, ServerCallContext context)
     {
         var (authority, violations) = AdminRequestValidator.Authority(request.Authority, creating: true);
         violations.ThrowIfAny();
         var created = await authorities.CreateAsync(authority, context.GetCaller().AuthorityId, context.CancellationToken);
         return new CreateAuthorityResponse { Authority = created.ToProto() };
-    });
+    }
 
-    public override Task<GetAuthorityResponse> GetAuthority(GetAuthorityRequest request, ServerCallContext context) => Run(async () =>
+    public override async Task<GetAuthorityResponse> GetAuthority(GetAuthorityRequest request, ServerCallContext context)
     {
         AdminRequestValidator.AuthorityId(request.AuthorityId);
         return new GetAuthorityResponse { Authority = (await authorities.GetAsync(request.AuthorityId, context.CancellationToken)).ToProto() };
-    });
+    }
 
-    public override Task<ListAuthoritiesResponse> ListAuthorities(ListAuthoritiesRequest request, ServerCallContext context) => Run(async () =>
+    public override async Task<ListAuthoritiesResponse> ListAuthorities(ListAuthoritiesRequest request, ServerCallContext context)
     {
         var v = new FieldViolations();
         Paging.CheckPageSize(v, request.PageSize, 1000);
@@ -45,31 +43,31 @@ public sealed class AdminGrpcService(
             Authorities = { page.Select(a => a.ToProto()) },
             NextPageToken = last is null ? "" : Paging.Encode("authorities", last),
         };
-    });
+    }
 
-    public override Task<UpdateAuthorityResponse> UpdateAuthority(UpdateAuthorityRequest request, ServerCallContext context) => Run(async () =>
+    public override async Task<UpdateAuthorityResponse> UpdateAuthority(UpdateAuthorityRequest request, ServerCallContext context)
     {
         var (authority, violations) = AdminRequestValidator.Authority(request.Authority, creating: false);
         violations.ThrowIfAny();
         var updated = await authorities.UpdateAsync(authority.Id, authority.Name, authority.OrganisationNumber, authority.AreaCodes, context.GetCaller().AuthorityId, context.CancellationToken);
         return new UpdateAuthorityResponse { Authority = updated.ToProto() };
-    });
+    }
 
-    public override Task<DisableAuthorityResponse> DisableAuthority(DisableAuthorityRequest request, ServerCallContext context) => Run(async () =>
+    public override async Task<DisableAuthorityResponse> DisableAuthority(DisableAuthorityRequest request, ServerCallContext context)
     {
         ValidateIdAndReason(request.AuthorityId, request.Reason);
         var caller = context.GetCaller();
         DataAccess.EnsureMayDisable(caller, request.AuthorityId);
         return new DisableAuthorityResponse { Authority = (await authorities.SetEnabledAsync(request.AuthorityId, false, caller.AuthorityId, context.CancellationToken)).ToProto() };
-    });
+    }
 
-    public override Task<EnableAuthorityResponse> EnableAuthority(EnableAuthorityRequest request, ServerCallContext context) => Run(async () =>
+    public override async Task<EnableAuthorityResponse> EnableAuthority(EnableAuthorityRequest request, ServerCallContext context)
     {
         ValidateIdAndReason(request.AuthorityId, request.Reason);
         return new EnableAuthorityResponse { Authority = (await authorities.SetEnabledAsync(request.AuthorityId, true, context.GetCaller().AuthorityId, context.CancellationToken)).ToProto() };
-    });
+    }
 
-    public override Task<AddKeyCredentialResponse> AddKeyCredential(AddKeyCredentialRequest request, ServerCallContext context) => Run(async () =>
+    public override async Task<AddKeyCredentialResponse> AddKeyCredential(AddKeyCredentialRequest request, ServerCallContext context)
     {
         var v = new FieldViolations();
         v.Require(Identifiers.IsAuthorityId(request.AuthorityId), "authority_id", "An authority id.");
@@ -81,16 +79,16 @@ public sealed class AdminGrpcService(
         v.ThrowIfAny();
         var credential = await credentials.AddKeyAsync(request.AuthorityId, key!, context.GetCaller().AuthorityId, context.CancellationToken);
         return new AddKeyCredentialResponse { Credential = credential.ToProto() };
-    });
+    }
 
-    public override Task<AddSecretCredentialResponse> AddSecretCredential(AddSecretCredentialRequest request, ServerCallContext context) => Run(async () =>
+    public override async Task<AddSecretCredentialResponse> AddSecretCredential(AddSecretCredentialRequest request, ServerCallContext context)
     {
         AdminRequestValidator.AuthorityId(request.AuthorityId);
         var (credential, secret) = await credentials.AddSecretAsync(request.AuthorityId, context.GetCaller().AuthorityId, context.CancellationToken);
         return new AddSecretCredentialResponse { Credential = credential.ToProto(), ClientSecret = secret };
-    });
+    }
 
-    public override Task<RevokeCredentialResponse> RevokeCredential(RevokeCredentialRequest request, ServerCallContext context) => Run(async () =>
+    public override async Task<RevokeCredentialResponse> RevokeCredential(RevokeCredentialRequest request, ServerCallContext context)
     {
         var v = new FieldViolations();
         AdminRequestValidator.Id(v, request.CredentialId, "credential_id");
@@ -98,24 +96,24 @@ public sealed class AdminGrpcService(
         v.ThrowIfAny();
         var credential = await credentials.RevokeAsync(request.CredentialId, context.GetCaller().AuthorityId, request.Reason, context.CancellationToken);
         return new RevokeCredentialResponse { Credential = credential.ToProto() };
-    });
+    }
 
-    public override Task<ListCredentialsResponse> ListCredentials(ListCredentialsRequest request, ServerCallContext context) => Run(async () =>
+    public override async Task<ListCredentialsResponse> ListCredentials(ListCredentialsRequest request, ServerCallContext context)
     {
         AdminRequestValidator.AuthorityId(request.AuthorityId);
         var list = await credentials.ListAsync(request.AuthorityId, context.CancellationToken);
         return new ListCredentialsResponse { Credentials = { list.Select(c => c.ToProto()) } };
-    });
+    }
 
-    public override Task<CreateGrantResponse> CreateGrant(CreateGrantRequest request, ServerCallContext context) => Run(async () =>
+    public override async Task<CreateGrantResponse> CreateGrant(CreateGrantRequest request, ServerCallContext context)
     {
         AdminRequestValidator.Grant(request);
         var grant = await grants.CreateAsync(request.AuthorityId, request.Scope, request.ValidFrom?.ToDateTimeOffset(), request.ValidTo?.ToDateTimeOffset(),
             request.Reason, context.GetCaller().AuthorityId, context.CancellationToken);
         return new CreateGrantResponse { Grant = grant.ToProto(time.GetUtcNow()) };
-    });
+    }
 
-    public override Task<RevokeGrantResponse> RevokeGrant(RevokeGrantRequest request, ServerCallContext context) => Run(async () =>
+    public override async Task<RevokeGrantResponse> RevokeGrant(RevokeGrantRequest request, ServerCallContext context)
     {
         var v = new FieldViolations();
         AdminRequestValidator.Id(v, request.GrantId, "grant_id");
@@ -123,9 +121,9 @@ public sealed class AdminGrpcService(
         v.ThrowIfAny();
         var grant = await grants.RevokeAsync(request.GrantId, request.Reason, context.GetCaller().AuthorityId, context.CancellationToken);
         return new RevokeGrantResponse { Grant = grant.ToProto(time.GetUtcNow()) };
-    });
+    }
 
-    public override Task<ListGrantsResponse> ListGrants(ListGrantsRequest request, ServerCallContext context) => Run(async () =>
+    public override async Task<ListGrantsResponse> ListGrants(ListGrantsRequest request, ServerCallContext context)
     {
         var v = new FieldViolations();
         v.Require(request.AuthorityId.Length == 0 || Identifiers.IsAuthorityId(request.AuthorityId), "authority_id", "Empty, or an authority id.");
@@ -139,33 +137,33 @@ public sealed class AdminGrpcService(
             Grants = { page.Select(g => g.ToProto(now)) },
             NextPageToken = last is null ? "" : Paging.Encode("grants", last),
         };
-    });
+    }
 
-    public override Task<CreateIndicatorResponse> CreateIndicator(CreateIndicatorRequest request, ServerCallContext context) => Run(async () =>
+    public override async Task<CreateIndicatorResponse> CreateIndicator(CreateIndicatorRequest request, ServerCallContext context)
     {
         var indicator = AdminRequestValidator.Indicator(request.Indicator, creating: true);
         return new CreateIndicatorResponse { Indicator = (await indicators.CreateAsync(indicator, context.GetCaller().AuthorityId, context.CancellationToken)).ToProto() };
-    });
+    }
 
-    public override Task<GetIndicatorResponse> GetIndicator(GetIndicatorRequest request, ServerCallContext context) => Run(async () =>
+    public override async Task<GetIndicatorResponse> GetIndicator(GetIndicatorRequest request, ServerCallContext context)
     {
         new FieldViolations().Require(Identifiers.IsCode(request.IndicatorCode), "indicator_code", "An indicator code.").ThrowIfAny();
         return new GetIndicatorResponse { Indicator = (await indicators.GetAsync(request.IndicatorCode, context.CancellationToken)).ToProto() };
-    });
+    }
 
-    public override Task<UpdateIndicatorResponse> UpdateIndicator(UpdateIndicatorRequest request, ServerCallContext context) => Run(async () =>
+    public override async Task<UpdateIndicatorResponse> UpdateIndicator(UpdateIndicatorRequest request, ServerCallContext context)
     {
         var changes = AdminRequestValidator.Indicator(request.Indicator, creating: false);
         return new UpdateIndicatorResponse { Indicator = (await indicators.UpdateAsync(changes, context.GetCaller().AuthorityId, context.CancellationToken)).ToProto() };
-    });
+    }
 
-    public override Task<DisableIndicatorResponse> DisableIndicator(DisableIndicatorRequest request, ServerCallContext context) => Run(async () =>
+    public override async Task<DisableIndicatorResponse> DisableIndicator(DisableIndicatorRequest request, ServerCallContext context)
     {
         new FieldViolations().Require(Identifiers.IsCode(request.IndicatorCode), "indicator_code", "An indicator code.").ThrowIfAny();
         return new DisableIndicatorResponse { Indicator = (await indicators.DisableAsync(request.IndicatorCode, context.GetCaller().AuthorityId, context.CancellationToken)).ToProto() };
-    });
+    }
 
-    public override Task<ListAuditEventsResponse> ListAuditEvents(ListAuditEventsRequest request, ServerCallContext context) => Run(async () =>
+    public override async Task<ListAuditEventsResponse> ListAuditEvents(ListAuditEventsRequest request, ServerCallContext context)
     {
         var v = new FieldViolations();
         v.Require(request.ActorAuthorityId.Length == 0 || Identifiers.IsAuthorityId(request.ActorAuthorityId), "actor_authority_id", "Empty, or an authority id.");
@@ -177,19 +175,13 @@ public sealed class AdminGrpcService(
             v.Add("page_token", "Not a page token from this list.");
         }
         v.ThrowIfAny();
-        var size = Paging.Size(request.PageSize, 100);
-        var query = db.AuditEvents.AsNoTracking().Where(e => e.Sequence > afterSequence);
-        if (request.ActorAuthorityId.Length > 0)
-        {
-            query = query.Where(e => e.ActorAuthorityId == request.ActorAuthorityId);
-        }
-        var rows = await query.OrderBy(e => e.Sequence).Take(size + 1).ToListAsync(context.CancellationToken);
+        var (page, last) = await audit.ListAsync(request.ActorAuthorityId, afterSequence, Paging.Size(request.PageSize, 100), context.CancellationToken);
         return new ListAuditEventsResponse
         {
-            Events = { rows.Take(size).Select(e => e.ToProto()) },
-            NextPageToken = rows.Count > size ? Paging.Encode("audit", rows[size - 1].Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)) : "",
+            Events = { page.Select(e => e.ToProto()) },
+            NextPageToken = last is null ? "" : Paging.Encode("audit", last.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         };
-    });
+    }
 
     private static void ValidateIdAndReason(string authorityId, string reason)
     {
@@ -197,17 +189,5 @@ public sealed class AdminGrpcService(
         v.Require(Identifiers.IsAuthorityId(authorityId), "authority_id", "An authority id.");
         AdminRequestValidator.Reason(v, reason);
         v.ThrowIfAny();
-    }
-
-    private static async Task<T> Run<T>(Func<Task<T>> action)
-    {
-        try
-        {
-            return await action();
-        }
-        catch (DomainException e)
-        {
-            throw e.ToRpcException();
-        }
     }
 }

@@ -17,6 +17,7 @@ public static class GrpcExtensions
         {
             options.MaxReceiveMessageSize = MaxReceiveMessageSize;
             options.Interceptors.Add<AccessInterceptor>();
+            options.Interceptors.Add<DomainErrorInterceptor>();
         });
         builder.Services.AddGrpcHealthChecks();
         builder.Services.AddGrpcReflection();

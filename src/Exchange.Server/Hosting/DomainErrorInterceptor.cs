@@ -1,0 +1,45 @@
+using Exchange.Server.Validation;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+
+namespace Exchange.Server.Hosting;
+
+/// <summary>Turns a rule's <see cref="DomainException"/> into its gRPC status, for every service.</summary>
+public sealed class DomainErrorInterceptor : Interceptor
+{
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(request, context);
+        }
+        catch (DomainException e)
+        {
+            throw e.ToRpcException();
+        }
+    }
+
+    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(requestStream, context);
+        }
+        catch (DomainException e)
+        {
+            throw e.ToRpcException();
+        }
+    }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(request, responseStream, context);
+        }
+        catch (DomainException e)
+        {
+            throw e.ToRpcException();
+        }
+    }
+}
