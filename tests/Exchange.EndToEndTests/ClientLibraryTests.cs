@@ -63,6 +63,20 @@ public class ClientLibraryTests(ExchangeServer server)
         Assert.True(Guid.TryParse(flaky.SubmitRequestIds[0], out _));
         Assert.Equal(flaky.SubmitRequestIds[0], response.Result.SubmissionId);
 
+        // A unary call without its own deadline gets the default one.
+        using (var impatient = ExchangeClient.Create(o =>
+        {
+            o.Address = address;
+            o.TokenEndpoint = new Uri(server.Address, "/connect/token");
+            o.ClientId = credential.ClientId;
+            o.ClientSecret = credential.ClientSecret;
+            o.DefaultDeadline = TimeSpan.FromMilliseconds(300);
+        }))
+        {
+            await RpcAssert.FailsWith(StatusCode.DeadlineExceeded, async () => await impatient.Statistics.QueryStatisticsAsync(new QueryStatisticsRequest()));
+            await impatient.Statistics.QueryStatisticsAsync(new QueryStatisticsRequest(), deadline: DateTime.UtcNow.AddSeconds(10));
+        }
+
         flaky.Reset(failures: 1);
         using var upload = client.Statistics.UploadStatistics();
         await upload.RequestStream.CompleteAsync();
@@ -88,6 +102,12 @@ public class ClientLibraryTests(ExchangeServer server)
             return remaining-- > 0
                 ? throw new RpcException(new Status(StatusCode.Unavailable, "restarting"))
                 : Task.FromResult(new SubmitStatisticsResponse { Result = new SubmissionResult { SubmissionId = request.RequestId } });
+        }
+
+        public override async Task<QueryStatisticsResponse> QueryStatistics(QueryStatisticsRequest request, ServerCallContext context)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), context.CancellationToken);
+            return new QueryStatisticsResponse();
         }
 
         public override Task<UploadStatisticsResponse> UploadStatistics(IAsyncStreamReader<UploadStatisticsRequest> requestStream, ServerCallContext context)

@@ -51,6 +51,7 @@ public static class IdentityExtensions
         builder.Services.AddAuthorization();
         builder.Services.AddScoped<CredentialRegistry>();
         builder.Services.AddHostedService<OperatorBootstrap>();
+        builder.Services.AddHostedService<TokenPruning>();
         return builder;
     }
 
