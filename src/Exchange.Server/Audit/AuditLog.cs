@@ -25,11 +25,22 @@ public sealed class AuditLog(TimeProvider time)
     /// Adds the event to <paramref name="db"/> and saves all of its pending changes in one
     /// transaction, so that a change and its audit event are stored together or not at all.
     /// </summary>
-    public async Task SaveWithAuditAsync(ExchangeDbContext db, AuditRecord record, CancellationToken cancellationToken)
+    public Task SaveWithAuditAsync(ExchangeDbContext db, AuditRecord record, CancellationToken cancellationToken) =>
+        SaveWithAuditAsync(db, record, static () => Task.CompletedTask, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="SaveWithAuditAsync(ExchangeDbContext, AuditRecord, CancellationToken)"/>, with
+    /// <paramref name="work"/> run first inside the same transaction — for work that saves on its own,
+    /// such as OpenIddict's application manager. The append lock is always taken before the database
+    /// transaction, so two audited changes never wait on each other in opposite order.
+    /// </summary>
+    public async Task SaveWithAuditAsync(ExchangeDbContext db, AuditRecord record, Func<Task> work, CancellationToken cancellationToken)
     {
         await AppendLock.WaitAsync(cancellationToken);
         try
         {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await work();
             var last = await db.AuditEvents.AsNoTracking().OrderByDescending(e => e.Sequence)
                 .Select(e => new { e.Sequence, e.Hash }).FirstOrDefaultAsync(cancellationToken);
             var entity = new AuditEventEntity
@@ -47,6 +58,7 @@ public sealed class AuditLog(TimeProvider time)
             entity.Hash = ComputeHash(entity);
             db.AuditEvents.Add(entity);
             await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
         finally
         {

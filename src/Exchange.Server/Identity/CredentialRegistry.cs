@@ -36,8 +36,8 @@ public sealed class CredentialRegistry(ExchangeDbContext db, IOpenIddictApplicat
             CreatedBy = actor,
         };
         db.Credentials.Add(credential);
-        await SyncApplicationAsync(authority, newSecret: secret, cancellationToken);
-        await audit.SaveWithAuditAsync(db, new AuditRecord(actor, "credential.secret_added", "credential", credential.Id), cancellationToken);
+        await audit.SaveWithAuditAsync(db, new AuditRecord(actor, "credential.secret_added", "credential", credential.Id),
+            () => SyncApplicationAsync(authority, newSecret: secret, cancellationToken), cancellationToken);
         return (credential, secret);
     }
 
@@ -60,8 +60,8 @@ public sealed class CredentialRegistry(ExchangeDbContext db, IOpenIddictApplicat
             CreatedBy = actor,
         };
         db.Credentials.Add(credential);
-        await SyncApplicationAsync(authority, newSecret: null, cancellationToken);
-        await audit.SaveWithAuditAsync(db, new AuditRecord(actor, "credential.key_added", "credential", credential.Id), cancellationToken);
+        await audit.SaveWithAuditAsync(db, new AuditRecord(actor, "credential.key_added", "credential", credential.Id),
+            () => SyncApplicationAsync(authority, newSecret: null, cancellationToken), cancellationToken);
         return credential;
     }
 
@@ -77,8 +77,8 @@ public sealed class CredentialRegistry(ExchangeDbContext db, IOpenIddictApplicat
         credential.RevokedBy = actor;
         credential.RevokeReason = reason;
         var authority = await FindAuthorityAsync(credential.AuthorityId, cancellationToken);
-        await SyncApplicationAsync(authority, newSecret: null, cancellationToken);
-        await audit.SaveWithAuditAsync(db, new AuditRecord(actor, "credential.revoked", "credential", credential.Id), cancellationToken);
+        await audit.SaveWithAuditAsync(db, new AuditRecord(actor, "credential.revoked", "credential", credential.Id),
+            () => SyncApplicationAsync(authority, newSecret: null, cancellationToken), cancellationToken);
         return credential;
     }
 
