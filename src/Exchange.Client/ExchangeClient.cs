@@ -43,7 +43,7 @@ public sealed class ExchangeClient : IDisposable
             ServiceConfig = RetryPolicies.Create(options.MaxAttempts),
             MaxRetryAttempts = options.MaxAttempts,
         });
-        var invoker = channel.Intercept(new CallDefaultsInterceptor(options.DefaultDeadline, options.TimeProvider));
+        var invoker = channel.Intercept(new CallDefaultsInterceptor(options.DefaultDeadline, options.TimeProvider, Tokens));
         Statistics = new StatisticsService.StatisticsServiceClient(invoker);
         Referrals = new ReferralService.ReferralServiceClient(invoker);
         Admin = new AdminService.AdminServiceClient(invoker);

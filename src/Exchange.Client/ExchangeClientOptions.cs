@@ -9,7 +9,10 @@ namespace Exchange.Client;
 /// </summary>
 public sealed class ExchangeClientOptions
 {
-    /// <summary>The server's address, e.g. <c>https://exchange.example.se</c> or, in development, <c>http://127.0.0.1:5080</c>.</summary>
+    /// <summary>
+    /// The server's address, e.g. <c>https://exchange.example.se</c>. Cleartext <c>http</c> is accepted
+    /// only for a loopback address (a development server, e.g. <c>http://127.0.0.1:5080</c>).
+    /// </summary>
     public Uri? Address { get; set; }
 
     /// <summary>The authority id the operators registered, which is the OAuth 2.0 client id.</summary>
@@ -84,6 +87,14 @@ public sealed class ExchangeClientOptions
         if (Address is null || !Address.IsAbsoluteUri || (Address.Scheme != Uri.UriSchemeHttps && Address.Scheme != Uri.UriSchemeHttp))
         {
             throw new ArgumentException("ExchangeClientOptions.Address must be an absolute http(s) URL.");
+        }
+        // A token or secret sent in cleartext is readable by anyone on the path; only loopback is safe.
+        foreach (var uri in new[] { Address, TokenEndpoint })
+        {
+            if (uri is not null && uri.Scheme == Uri.UriSchemeHttp && !uri.IsLoopback)
+            {
+                throw new ArgumentException($"ExchangeClientOptions: {uri} is cleartext HTTP; use https (http only for a server on this machine).");
+            }
         }
         if (string.IsNullOrWhiteSpace(ClientId))
         {

@@ -19,7 +19,7 @@ public sealed class ExchangeTokenProvider : IDisposable
     private readonly HttpClient http;
     private readonly SecurityKey? signingKey;
     private readonly SemaphoreSlim renewal = new(1, 1);
-    private (AccessToken Token, DateTimeOffset RenewAt)? current;
+    private CachedToken? current;
 
     /// <summary>Creates a provider for the given options.</summary>
     public ExchangeTokenProvider(ExchangeClientOptions options)
@@ -38,16 +38,18 @@ public sealed class ExchangeTokenProvider : IDisposable
     /// <exception cref="HttpRequestException">The token endpoint could not be reached.</exception>
     public async ValueTask<AccessToken> GetTokenAsync(CancellationToken cancellationToken = default)
     {
-        if (current is { } cached && !IsDue(cached.RenewAt))
+        if (Volatile.Read(ref current) is { } cached && !IsDue(cached.RenewAt))
         {
             return cached.Token;
         }
         await renewal.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (current is not { } fresh || IsDue(fresh.RenewAt))
+            var fresh = Volatile.Read(ref current);
+            if (fresh is null || IsDue(fresh.RenewAt))
             {
-                current = fresh = await RequestAsync(cancellationToken).ConfigureAwait(false);
+                fresh = await RequestAsync(cancellationToken).ConfigureAwait(false);
+                Volatile.Write(ref current, fresh);
             }
             return fresh.Token;
         }
@@ -58,11 +60,13 @@ public sealed class ExchangeTokenProvider : IDisposable
     }
 
     /// <summary>Forgets the cached token, so the next call gets a new one (e.g. after grants changed).</summary>
-    public void Invalidate() => current = null;
+    public void Invalidate() => Volatile.Write(ref current, null);
 
     private bool IsDue(DateTimeOffset renewAt) => options.TimeProvider.GetUtcNow() >= renewAt;
 
-    private async Task<(AccessToken Token, DateTimeOffset RenewAt)> RequestAsync(CancellationToken cancellationToken)
+    private sealed record CachedToken(AccessToken Token, DateTimeOffset RenewAt);
+
+    private async Task<CachedToken> RequestAsync(CancellationToken cancellationToken)
     {
         var request = new ClientCredentialsTokenRequest
         {
@@ -98,7 +102,7 @@ public sealed class ExchangeTokenProvider : IDisposable
         // The server leaves scope out when it granted exactly what was asked for (RFC 6749 §5.1).
         var scopes = response.Scope ?? string.Join(' ', options.Scopes);
         var token = new AccessToken(response.AccessToken!, requestedAt + lifetime, scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries));
-        return (token, token.ExpiresAt - margin);
+        return new CachedToken(token, token.ExpiresAt - margin);
     }
 
     private static (string Error, string? Description)? OAuthError(string? body)

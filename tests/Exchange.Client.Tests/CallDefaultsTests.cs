@@ -6,31 +6,32 @@ namespace Exchange.Client.Tests;
 public class CallDefaultsTests
 {
     [Fact]
-    public void Empty_request_id_is_filled_once_and_kept()
+    public void Empty_request_id_is_filled_in_a_copy_leaving_the_callers_request_unchanged()
     {
-        var request = new SubmitStatisticsRequest();
-        CallDefaultsInterceptor.EnsureRequestId(request);
-        var first = request.RequestId;
-        CallDefaultsInterceptor.EnsureRequestId(request);
+        var request = new SubmitStatisticsRequest { Cells = { new Cell { IndicatorCode = "x", Count = 3 } } };
 
-        Assert.True(Guid.TryParse(first, out _));
-        Assert.Equal(first, request.RequestId);
+        var first = CallDefaultsInterceptor.WithRequestId(request);
+        var second = CallDefaultsInterceptor.WithRequestId(request);
+
+        Assert.Equal("", request.RequestId);
+        Assert.True(Guid.TryParse(first.RequestId, out _));
+        Assert.NotEqual(first.RequestId, second.RequestId);
+        Assert.Equal(request.Cells, first.Cells);
     }
 
     [Fact]
-    public void Caller_chosen_request_id_is_not_replaced()
+    public void Caller_chosen_request_id_is_kept()
     {
         var request = new SendReferralRequest { RequestId = "case-4711-attempt" };
-        CallDefaultsInterceptor.EnsureRequestId(request);
+        Assert.Same(request, CallDefaultsInterceptor.WithRequestId(request));
         Assert.Equal("case-4711-attempt", request.RequestId);
     }
 
     [Fact]
-    public void Messages_without_request_id_are_untouched()
+    public void Messages_without_request_id_are_passed_as_they_are()
     {
         var request = new GetAuthorityRequest { AuthorityId = "x" };
-        CallDefaultsInterceptor.EnsureRequestId(request);
-        Assert.Equal(new GetAuthorityRequest { AuthorityId = "x" }, request);
+        Assert.Same(request, CallDefaultsInterceptor.WithRequestId(request));
     }
 
     [Fact]

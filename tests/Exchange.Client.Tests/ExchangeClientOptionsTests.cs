@@ -29,10 +29,12 @@ public class ExchangeClientOptionsTests
 
     [Theory]
     [InlineData(null, "a", "s", null, "Address")]
+    [InlineData("mailto:exchange@example.se", "a", "s", null, "Address")]
     [InlineData("ftp://x", "a", "s", null, "Address")]
-    [InlineData("http://x", "", "s", null, "ClientId")]
-    [InlineData("http://x", "a", null, null, "PrivateKeyPem")]
-    [InlineData("http://x", "a", null, "-----BEGIN PRIVATE KEY-----", "KeyId")]
+    [InlineData("http://exchange.example.se", "a", "s", null, "cleartext")]
+    [InlineData("http://127.0.0.1:5080", "", "s", null, "ClientId")]
+    [InlineData("https://exchange.example.se", "a", null, null, "PrivateKeyPem")]
+    [InlineData("https://exchange.example.se", "a", null, "-----BEGIN PRIVATE KEY-----", "KeyId")]
     public void Incomplete_options_are_refused_with_the_missing_setting(string? address, string clientId, string? secret, string? pem, string named)
     {
         var options = new ExchangeClientOptions

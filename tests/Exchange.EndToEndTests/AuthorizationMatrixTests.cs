@@ -19,13 +19,11 @@ public class AuthorizationMatrixTests(ExchangeServer server)
         ["shelter"] = "kvinnojouren-sundsvall",
     };
 
-    private static readonly Marshaller<byte[]> Bytes = Marshallers.Create(b => b, b => b);
-
     [Fact]
     public async Task Every_rpc_admits_exactly_the_kinds_the_readme_matrix_names()
     {
         var matrix = ReadmeMatrix.Load();
-        var methods = new[] { StatisticsService.Descriptor, ReferralService.Descriptor, AdminService.Descriptor }.SelectMany(s => s.Methods).ToList();
+        var methods = RawCall.ExchangeMethods().ToList();
         var missing = methods.Select(m => $"{m.Service.Name}.{m.Name}").Where(name => !matrix.Rows.ContainsKey(name)).ToList();
         Assert.True(missing.Count == 0, $"README.md's authorisation matrix has no row for: {string.Join(", ", missing)}");
         var unknown = matrix.Rows.Keys.Except(methods.Select(m => $"{m.Service.Name}.{m.Name}")).ToList();
@@ -61,6 +59,70 @@ public class AuthorizationMatrixTests(ExchangeServer server)
     /// <summary>Sends an empty request (zero bytes is a valid empty message) and reads whether access control let it through.</summary>
     private static async Task<bool> IsAdmittedAsync(Exchange.Client.ExchangeClient client, Google.Protobuf.Reflection.MethodDescriptor method)
     {
+        var token = await client.Tokens.GetTokenAsync();
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(client.Options.Address!);
+        var status = await RawCall.InvokeAsync(channel.CreateCallInvoker(), method, method.Service.FullName, new Metadata { { "Authorization", $"Bearer {token.Value}" } });
+        return status switch
+        {
+            StatusCode.PermissionDenied or StatusCode.Unauthenticated => false,
+            // Past access control, an empty request meets validation, a missing resource or an RPC to come.
+            StatusCode.OK or StatusCode.InvalidArgument or StatusCode.NotFound or StatusCode.FailedPrecondition or StatusCode.Unimplemented => true,
+            _ => throw new InvalidOperationException($"{method.FullName} answered {status}: neither a decision of access control nor of the method."),
+        };
+    }
+}
+
+/// <summary>Every exchange RPC refuses a caller without a token, however its path is spelt.</summary>
+[Collection(SharedServer.Name)]
+public class AnonymousAccessTests(ExchangeServer server)
+{
+    [Fact]
+    public async Task Every_rpc_without_a_token_is_unauthenticated()
+    {
+        using var channel = server.AnonymousChannel();
+        var invoker = channel.CreateCallInvoker();
+        var wrong = new List<string>();
+        foreach (var method in RawCall.ExchangeMethods())
+        {
+            var status = await RawCall.InvokeAsync(invoker, method, method.Service.FullName, []);
+            if (status != StatusCode.Unauthenticated)
+            {
+                wrong.Add($"{method.FullName}: {status}");
+            }
+        }
+        Assert.True(wrong.Count == 0, string.Join(Environment.NewLine, wrong));
+    }
+
+    [Theory]
+    [InlineData("Exchange.v1")]
+    [InlineData("EXCHANGE.V1")]
+    public async Task Rpc_path_in_another_case_is_never_let_through(string package)
+    {
+        using var channel = server.AnonymousChannel();
+        var invoker = channel.CreateCallInvoker();
+        var wrong = new List<string>();
+        foreach (var method in RawCall.ExchangeMethods())
+        {
+            var status = await RawCall.InvokeAsync(invoker, method, $"{package}.{method.Service.Name}", []);
+            if (status is not (StatusCode.Unauthenticated or StatusCode.Unimplemented))
+            {
+                wrong.Add($"{package}.{method.Service.Name}/{method.Name}: {status}");
+            }
+        }
+        Assert.True(wrong.Count == 0, string.Join(Environment.NewLine, wrong));
+    }
+}
+
+/// <summary>Calls any RPC with an empty message, whatever its request and response types, and returns its status.</summary>
+internal static class RawCall
+{
+    private static readonly Marshaller<byte[]> Bytes = Marshallers.Create(b => b, b => b);
+
+    public static IEnumerable<Google.Protobuf.Reflection.MethodDescriptor> ExchangeMethods() =>
+        new[] { StatisticsService.Descriptor, ReferralService.Descriptor, AdminService.Descriptor }.SelectMany(s => s.Methods);
+
+    public static async Task<StatusCode> InvokeAsync(CallInvoker invoker, Google.Protobuf.Reflection.MethodDescriptor method, string serviceName, Metadata headers)
+    {
         var type = (method.IsClientStreaming, method.IsServerStreaming) switch
         {
             (false, false) => MethodType.Unary,
@@ -68,11 +130,8 @@ public class AuthorizationMatrixTests(ExchangeServer server)
             (false, true) => MethodType.ServerStreaming,
             _ => MethodType.DuplexStreaming,
         };
-        var rpc = new Method<byte[], byte[]>(type, method.Service.FullName, method.Name, Bytes, Bytes);
-        var token = await client.Tokens.GetTokenAsync();
-        var options = new CallOptions(new Metadata { { "Authorization", $"Bearer {token.Value}" } }, DateTime.UtcNow.AddSeconds(10));
-        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(client.Options.Address!);
-        var invoker = channel.CreateCallInvoker();
+        var rpc = new Method<byte[], byte[]>(type, serviceName, method.Name, Bytes, Bytes);
+        var options = new CallOptions(headers, DateTime.UtcNow.AddSeconds(10));
         try
         {
             switch (type)
@@ -96,16 +155,11 @@ public class AuthorizationMatrixTests(ExchangeServer server)
                     }
                     break;
             }
-            return true;
+            return StatusCode.OK;
         }
-        catch (RpcException e) when (e.StatusCode is StatusCode.PermissionDenied or StatusCode.Unauthenticated)
+        catch (RpcException e)
         {
-            return false;
-        }
-        catch (RpcException)
-        {
-            // INVALID_ARGUMENT, NOT_FOUND, UNIMPLEMENTED…: the call got past access control.
-            return true;
+            return e.StatusCode;
         }
     }
 }

@@ -125,8 +125,15 @@ public class TlsEndpointTests(TlsServer server) : IClassFixture<TlsServer>
     [Fact]
     public async Task Cleartext_is_not_served_on_the_https_port()
     {
-        using var channel = GrpcChannel.ForAddress(new UriBuilder(server.Address) { Scheme = "http" }.Uri);
-        var statistics = new StatisticsService.StatisticsServiceClient(channel);
-        await Assert.ThrowsAsync<Grpc.Core.RpcException>(async () => await statistics.ListIndicatorsAsync(new ListIndicatorsRequest()));
+        var cleartext = new UriBuilder(server.Address) { Scheme = "http" }.Uri;
+        using var channel = GrpcChannel.ForAddress(cleartext);
+        var health = new Health.HealthClient(channel);
+        // Health needs no token, so only the transport can refuse it.
+        var error = await Assert.ThrowsAsync<Grpc.Core.RpcException>(async () => await health.CheckAsync(new HealthCheckRequest()));
+        Assert.Equal(Grpc.Core.StatusCode.Unavailable, error.StatusCode);
+
+        using var http = new HttpClient();
+        await Assert.ThrowsAsync<HttpRequestException>(async () => await http.PostAsync(new Uri(cleartext, "/connect/token"),
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["client_id"] = "sundsvall-kommun", ["client_secret"] = "x" })));
     }
 }

@@ -43,7 +43,8 @@ public class ExchangeServer : IAsyncLifetime
         {
             builder.UseEnvironment("Development");
             builder.UseSetting("Exchange:Storage:DataDirectory", DataDirectory);
-            builder.ConfigureLogging(logging => logging.AddProvider(new CapturingLoggerProvider(Logs)));
+            // Every level of every category, whatever appsettings filters for the console.
+            builder.ConfigureLogging(logging => logging.AddProvider(new CapturingLoggerProvider(Logs)).AddFilter<CapturingLoggerProvider>(null, LogLevel.Trace));
             foreach (var (key, value) in Settings)
             {
                 builder.UseSetting(key, value);

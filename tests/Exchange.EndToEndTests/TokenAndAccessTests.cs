@@ -154,6 +154,61 @@ public class TokenAndAccessTests(ExchangeServer server)
     }
 
     [Fact]
+    public async Task Revoking_a_key_ends_tokens_already_issued_and_the_remaining_secret_gets_a_new_one()
+    {
+        var (client, id) = await server.NewAuthorityAsync(AuthorityKind.Region, "statistics.read");
+        using var _ = client;
+        using var admin = server.Operator();
+        using var rsa = System.Security.Cryptography.RSA.Create(2048);
+        var p = rsa.ExportParameters(false);
+        var jwk = System.Text.Json.JsonSerializer.Serialize(new { kty = "RSA", kid = "k1", n = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(p.Modulus), e = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(p.Exponent) });
+        var key = (await admin.Admin.AddKeyCredentialAsync(new AddKeyCredentialRequest { AuthorityId = id, PublicJwk = jwk })).Credential;
+        using var withKey = server.Connect(o => { o.ClientId = id; o.PrivateKeyPem = rsa.ExportPkcs8PrivateKeyPem(); o.KeyId = "k1"; });
+        await withKey.Statistics.ListIndicatorsAsync(new ListIndicatorsRequest());
+        await client.Statistics.ListIndicatorsAsync(new ListIndicatorsRequest());
+
+        await admin.Admin.RevokeCredentialAsync(new RevokeCredentialRequest { CredentialId = key.Id, Reason = "key leaked" });
+
+        // The key's token no longer works, and the key gets no new one.
+        await RpcAssert.FailsWith(StatusCode.Unauthenticated, async () => await withKey.Statistics.ListIndicatorsAsync(new ListIndicatorsRequest()));
+        await Assert.ThrowsAsync<ExchangeAuthenticationException>(async () => await withKey.Tokens.GetTokenAsync());
+        // The secret's token was revoked too; the client drops it on UNAUTHENTICATED and the next call gets a new one.
+        await RpcAssert.FailsWith(StatusCode.Unauthenticated, async () => await client.Statistics.ListIndicatorsAsync(new ListIndicatorsRequest()));
+        await client.Statistics.ListIndicatorsAsync(new ListIndicatorsRequest());
+    }
+
+    [Fact]
+    public async Task Concurrent_new_secrets_leave_exactly_one_that_works_and_revoking_it_stops_tokens()
+    {
+        var (client, id) = await server.NewAuthorityAsync(AuthorityKind.Police, "statistics.report");
+        using var _ = client;
+        using var admin = server.Operator();
+
+        var issued = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => admin.Admin.AddSecretCredentialAsync(new AddSecretCredentialRequest { AuthorityId = id }).ResponseAsync));
+
+        var active = (await admin.Admin.ListCredentialsAsync(new ListCredentialsRequest { AuthorityId = id })).Credentials.Where(c => c.RevokeTime is null).ToList();
+        var survivor = Assert.Single(active);
+        var working = new List<string>();
+        foreach (var response in issued)
+        {
+            using var candidate = server.Connect(o => { o.ClientId = id; o.ClientSecret = response.ClientSecret; });
+            try
+            {
+                await candidate.Tokens.GetTokenAsync();
+                working.Add(response.Credential.Id);
+            }
+            catch (ExchangeAuthenticationException)
+            {
+            }
+        }
+        Assert.Equal([survivor.Id], working);
+
+        await admin.Admin.RevokeCredentialAsync(new RevokeCredentialRequest { CredentialId = survivor.Id, Reason = "rotated away" });
+        using var revoked = server.Connect(o => { o.ClientId = id; o.ClientSecret = issued.Single(r => r.Credential.Id == survivor.Id).ClientSecret; });
+        await Assert.ThrowsAsync<ExchangeAuthenticationException>(async () => await revoked.Tokens.GetTokenAsync());
+    }
+
+    [Fact]
     public async Task New_secret_replaces_the_previous_one()
     {
         var (client, id) = await server.NewAuthorityAsync(AuthorityKind.Police, "statistics.report");

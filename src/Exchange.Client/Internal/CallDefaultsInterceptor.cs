@@ -6,27 +6,66 @@ using Grpc.Core.Interceptors;
 namespace Exchange.Client.Internal;
 
 /// <summary>
-/// Gives unary calls a default deadline and fills an empty <c>request_id</c> before the first attempt,
-/// so that every retry of the call carries the same id and the server stores the write once.
+/// Gives unary calls a default deadline and an empty <c>request_id</c> a fresh UUID before the first
+/// attempt, so every retry of the call carries the same id and the server stores the write once. The
+/// id goes into a copy: the caller's request object is never changed, so reusing it for another
+/// write never turns that write into a silent duplicate. When the server answers UNAUTHENTICATED, the
+/// cached token is dropped so the next call gets a new one.
 /// </summary>
-internal sealed class CallDefaultsInterceptor(TimeSpan defaultDeadline, TimeProvider time) : Interceptor
+internal sealed class CallDefaultsInterceptor(TimeSpan defaultDeadline, TimeProvider time, ExchangeTokenProvider tokens) : Interceptor
 {
     public override AsyncUnaryCall<TResponse> AsyncUnaryCall<TRequest, TResponse>(TRequest request, ClientInterceptorContext<TRequest, TResponse> context, AsyncUnaryCallContinuation<TRequest, TResponse> continuation)
     {
-        EnsureRequestId(request);
-        if (context.Options.Deadline is null)
-        {
-            context = new ClientInterceptorContext<TRequest, TResponse>(context.Method, context.Host, context.Options.WithDeadline(time.GetUtcNow().UtcDateTime + defaultDeadline));
-        }
-        return continuation(request, context);
+        var call = continuation(WithRequestId(request), WithDeadline(context));
+        return new AsyncUnaryCall<TResponse>(ObserveAsync(call.ResponseAsync), call.ResponseHeadersAsync, call.GetStatus, call.GetTrailers, call.Dispose);
     }
 
-    internal static void EnsureRequestId(object request)
+    public override TResponse BlockingUnaryCall<TRequest, TResponse>(TRequest request, ClientInterceptorContext<TRequest, TResponse> context, BlockingUnaryCallContinuation<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return continuation(WithRequestId(request), WithDeadline(context));
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Unauthenticated)
+        {
+            tokens.Invalidate();
+            throw;
+        }
+    }
+
+    public override AsyncServerStreamingCall<TResponse> AsyncServerStreamingCall<TRequest, TResponse>(TRequest request, ClientInterceptorContext<TRequest, TResponse> context, AsyncServerStreamingCallContinuation<TRequest, TResponse> continuation) =>
+        continuation(WithRequestId(request), context);
+
+    private async Task<TResponse> ObserveAsync<TResponse>(Task<TResponse> response)
+    {
+        try
+        {
+            return await response.ConfigureAwait(false);
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Unauthenticated)
+        {
+            tokens.Invalidate();
+            throw;
+        }
+    }
+
+    private ClientInterceptorContext<TRequest, TResponse> WithDeadline<TRequest, TResponse>(ClientInterceptorContext<TRequest, TResponse> context)
+        where TRequest : class
+        where TResponse : class =>
+        context.Options.Deadline is null
+            ? new ClientInterceptorContext<TRequest, TResponse>(context.Method, context.Host, context.Options.WithDeadline(time.GetUtcNow().UtcDateTime + defaultDeadline))
+            : context;
+
+    /// <summary>The request itself when it needs no id, else a copy carrying a new one.</summary>
+    internal static TRequest WithRequestId<TRequest>(TRequest request)
     {
         if (request is IMessage message && message.Descriptor.FindFieldByName("request_id") is { FieldType: FieldType.String } field
-            && string.IsNullOrEmpty((string)field.Accessor.GetValue(message)))
+            && string.IsNullOrEmpty((string)field.Accessor.GetValue(message)) && request is IDeepCloneable<TRequest> cloneable)
         {
-            field.Accessor.SetValue(message, Guid.NewGuid().ToString());
+            var copy = cloneable.Clone();
+            field.Accessor.SetValue((IMessage)copy!, Guid.NewGuid().ToString());
+            return copy;
         }
+        return request;
     }
 }

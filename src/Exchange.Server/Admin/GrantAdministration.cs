@@ -59,17 +59,28 @@ public sealed class GrantAdministration(ExchangeDbContext db, AuditLog audit, Ti
         }
         if (!includeInactive)
         {
-            query = query.Where(g => g.RevokedAt == null);
+            query = query.Where(g => g.RevokedAt == null && (g.ValidTo == null || g.ValidTo > now));
         }
         // Grant ids are random, so the keyset is (creation time, id), newest first.
-        var rows = (await query.ToListAsync(cancellationToken))
-            .Where(g => includeInactive || g.ValidTo is null || now < g.ValidTo)
-            .OrderByDescending(g => g.CreatedAt).ThenBy(g => g.Id, StringComparer.Ordinal)
-            .Select(g => (Grant: g, Key: $"{long.MaxValue - g.CreatedAt.UtcTicks:D19}:{g.Id}"))
-            .Where(x => afterKey is null || string.CompareOrdinal(x.Key, afterKey) > 0)
-            .Take(pageSize + 1)
-            .ToList();
-        return rows.Count > pageSize ? ([.. rows[..pageSize].Select(r => r.Grant)], rows[pageSize - 1].Key) : ([.. rows.Select(r => r.Grant)], null);
+        if (ParseKey(afterKey) is { } after)
+        {
+            query = query.Where(g => g.CreatedAt < after.CreatedAt || (g.CreatedAt == after.CreatedAt && g.Id.CompareTo(after.Id) > 0));
+        }
+        var rows = await query.OrderByDescending(g => g.CreatedAt).ThenBy(g => g.Id).Take(pageSize + 1).ToListAsync(cancellationToken);
+        if (rows.Count <= pageSize)
+        {
+            return (rows, null);
+        }
+        var last = rows[pageSize - 1];
+        return (rows[..pageSize], $"{last.CreatedAt.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture)}:{last.Id}");
+    }
+
+    private static (DateTimeOffset CreatedAt, string Id)? ParseKey(string? key)
+    {
+        var parts = key?.Split(':', 2);
+        return parts is { Length: 2 } && long.TryParse(parts[0], System.Globalization.CultureInfo.InvariantCulture, out var ticks) && ticks >= 0 && ticks <= DateTimeOffset.MaxValue.UtcTicks
+            ? (new DateTimeOffset(ticks, TimeSpan.Zero), parts[1])
+            : null;
     }
 
     public static Exchange.V1.GrantState StateAt(GrantEntity grant, DateTimeOffset now) =>

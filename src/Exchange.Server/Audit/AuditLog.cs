@@ -40,13 +40,19 @@ public sealed class AuditLog(TimeProvider time)
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            if (db.Database.IsNpgsql())
+            {
+                // Replicas share the chain: serialise appends across processes for this transaction.
+                await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(7341820912)", cancellationToken);
+            }
             await work();
             var last = await db.AuditEvents.AsNoTracking().OrderByDescending(e => e.Sequence)
                 .Select(e => new { e.Sequence, e.Hash }).FirstOrDefaultAsync(cancellationToken);
             var entity = new AuditEventEntity
             {
                 Sequence = (last?.Sequence ?? 0) + 1,
-                Time = time.GetUtcNow(),
+                // Whole microseconds: what PostgreSQL stores, so the hash still matches when read back.
+                Time = TruncateToMicroseconds(time.GetUtcNow()),
                 ActorAuthorityId = record.ActorAuthorityId,
                 Action = record.Action,
                 TargetType = record.TargetType,
@@ -65,6 +71,9 @@ public sealed class AuditLog(TimeProvider time)
             AppendLock.Release();
         }
     }
+
+    private static DateTimeOffset TruncateToMicroseconds(DateTimeOffset value) =>
+        new(value.UtcTicks - value.UtcTicks % 10, TimeSpan.Zero);
 
     public static string ComputeHash(AuditEventEntity e)
     {

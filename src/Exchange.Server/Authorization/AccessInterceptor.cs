@@ -1,4 +1,5 @@
 using Exchange.Server.Audit;
+using Grpc.AspNetCore.Server;
 using Exchange.Server.Storage;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
@@ -6,9 +7,9 @@ using Grpc.Core.Interceptors;
 namespace Exchange.Server.Authorization;
 
 /// <summary>
-/// Admits every exchange RPC only for an authenticated caller that passes <see cref="CallerAccess"/>.
-/// Health and reflection are outside the exchange package and stay open; an exchange RPC that
-/// declares no scope is closed to everyone.
+/// Admits every RPC only for an authenticated caller that passes <see cref="CallerAccess"/>, except
+/// health and reflection, which stay open. It fails closed: a method without a declared scope, or
+/// one whose endpoint cannot be identified, admits nobody.
 /// </summary>
 public sealed class AccessInterceptor(RpcAccessRules rules, CallerAccess access, AuditLog audit, ExchangeDbContext db, ILogger<AccessInterceptor> logger) : Interceptor
 {
@@ -38,24 +39,28 @@ public sealed class AccessInterceptor(RpcAccessRules rules, CallerAccess access,
 
     private async Task AdmitAsync(ServerCallContext context)
     {
-        if (!RpcAccessRules.IsExchangeMethod(context.Method))
+        var httpContext = context.GetHttpContext();
+        // The canonical method comes from the endpoint routing matched, not from the request path:
+        // routing ignores case, so the path may spell the service differently from its rules.
+        var method = httpContext.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>()?.Method;
+        if (method is not null && RpcAccessRules.IsOpen(method.ServiceName))
         {
             return;
         }
-        var user = context.GetHttpContext().User;
+        var user = httpContext.User;
         if (user.Identity?.IsAuthenticated != true)
         {
-            AuthorizationLog.Unauthenticated(logger, context.Method);
+            AuthorizationLog.Unauthenticated(logger, method?.FullName ?? "unknown");
             throw new RpcException(new Status(StatusCode.Unauthenticated, "A valid access token is required (Authorization: Bearer …)."));
         }
-        var required = rules.RequiredScopes(context.Method);
+        var required = method is null ? [] : rules.RequiredScopes(method.FullName);
         var decision = required.Count == 0
             ? new AccessDecision(null, null, "This method is not open to any caller.")
             : await access.DecideAsync(user, required, context.CancellationToken);
         if (!decision.Allowed)
         {
-            AuthorizationLog.Denied(logger, decision.AuthorityId ?? "", context.Method, decision.Refusal!);
-            await audit.SaveWithAuditAsync(db, new AuditRecord(decision.AuthorityId ?? "", "call.denied", "rpc", context.Method, AuditOutcomeKind.Denied), context.CancellationToken);
+            AuthorizationLog.Denied(logger, decision.AuthorityId ?? "", method?.FullName ?? "unknown", decision.Refusal!);
+            await audit.SaveWithAuditAsync(db, new AuditRecord(decision.AuthorityId ?? "", "call.denied", "rpc", method?.FullName ?? "unknown", AuditOutcomeKind.Denied), context.CancellationToken);
             ExchangeMetrics.Denials.Add(1);
             throw new RpcException(new Status(StatusCode.PermissionDenied, decision.Refusal!));
         }

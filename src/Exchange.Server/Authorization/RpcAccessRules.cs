@@ -20,10 +20,17 @@ public sealed class RpcAccessRules
         .SelectMany(s => s.Methods)
         .ToFrozenDictionary(m => $"/{m.Service.FullName}/{m.Name}", m => m.GetOptions()?.GetExtension(AccessExtensions.RequiredScopes).ToArray() ?? []);
 
-    /// <summary>Whether the path (e.g. <c>/exchange.v1.AdminService/GetAuthority</c>) is an exchange RPC, which is never open.</summary>
-    public static bool IsExchangeMethod(string path) => path.StartsWith("/exchange.", StringComparison.Ordinal);
+    // The only services open without a token: probes and tooling, which reveal nothing of the exchange.
+    private static readonly FrozenSet<string> OpenServices = FrozenSet.Create(StringComparer.Ordinal,
+        "grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection", "grpc.reflection.v1.ServerReflection");
 
-    /// <summary>The scopes admitting a caller, any one of which suffices; empty when the RPC declares none (then nobody is admitted).</summary>
+    /// <summary>
+    /// Whether a method, by its canonical service name (from the endpoint's metadata, never the raw
+    /// request path, whose case routing ignores), may be called without a token.
+    /// </summary>
+    public static bool IsOpen(string serviceName) => OpenServices.Contains(serviceName);
+
+    /// <summary>The scopes admitting a caller to a method by its canonical full name; empty when it declares none (then nobody is admitted).</summary>
     public IReadOnlyList<string> RequiredScopes(string path) => scopesByPath.GetValueOrDefault(path, []);
 
     public IEnumerable<string> Paths => scopesByPath.Keys;

@@ -14,18 +14,12 @@ namespace Exchange.Server.Identity;
 /// the authority's OpenIddict application, which this class keeps in step: its JSON Web Key Set holds
 /// the active public keys and its (hashed) client secret the one active secret.
 /// </summary>
-public sealed class CredentialRegistry(ExchangeDbContext db, IOpenIddictApplicationManager applications, AuditLog audit, TimeProvider time)
+public sealed class CredentialRegistry(ExchangeDbContext db, IOpenIddictApplicationManager applications, IOpenIddictTokenManager tokens, AuditLog audit, TimeProvider time)
 {
     public async Task<(CredentialEntity Credential, string Secret)> AddSecretAsync(string authorityId, string actor, CancellationToken cancellationToken)
     {
         var authority = await FindAuthorityAsync(authorityId, cancellationToken);
         var now = time.GetUtcNow();
-        foreach (var previous in await db.Credentials.Where(c => c.AuthorityId == authorityId && c.Kind == CredentialKind.ClientSecret && c.RevokedAt == null).ToListAsync(cancellationToken))
-        {
-            previous.RevokedAt = now;
-            previous.RevokedBy = actor;
-            previous.RevokeReason = "replaced by a new secret";
-        }
         var secret = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
         var credential = new CredentialEntity
         {
@@ -35,9 +29,18 @@ public sealed class CredentialRegistry(ExchangeDbContext db, IOpenIddictApplicat
             CreatedAt = now,
             CreatedBy = actor,
         };
-        db.Credentials.Add(credential);
-        await audit.SaveWithAuditAsync(db, new AuditRecord(actor, "credential.secret_added", "credential", credential.Id),
-            () => SyncApplicationAsync(authority, newSecret: secret, cancellationToken), cancellationToken);
+        await audit.SaveWithAuditAsync(db, new AuditRecord(actor, "credential.secret_added", "credential", credential.Id), async () =>
+        {
+            // Inside the audit lock and transaction, so that concurrent replacements leave one active secret.
+            foreach (var previous in await db.Credentials.Where(c => c.AuthorityId == authorityId && c.Kind == CredentialKind.ClientSecret && c.RevokedAt == null).ToListAsync(cancellationToken))
+            {
+                previous.RevokedAt = now;
+                previous.RevokedBy = actor;
+                previous.RevokeReason = "replaced by a new secret";
+            }
+            db.Credentials.Add(credential);
+            await SyncApplicationAsync(authority, newSecret: secret, revokeIssuedTokens: false, cancellationToken);
+        }, cancellationToken);
         return (credential, secret);
     }
 
@@ -45,10 +48,6 @@ public sealed class CredentialRegistry(ExchangeDbContext db, IOpenIddictApplicat
     public async Task<CredentialEntity> AddKeyAsync(string authorityId, PublicJwk key, string actor, CancellationToken cancellationToken)
     {
         var authority = await FindAuthorityAsync(authorityId, cancellationToken);
-        if (await db.Credentials.AnyAsync(c => c.AuthorityId == authorityId && c.KeyId == key.KeyId && c.RevokedAt == null, cancellationToken))
-        {
-            throw new DomainException(DomainError.AlreadyExists, "A key with this key id is already registered for the authority.");
-        }
         var credential = new CredentialEntity
         {
             Id = Guid.NewGuid().ToString(),
@@ -59,9 +58,15 @@ public sealed class CredentialRegistry(ExchangeDbContext db, IOpenIddictApplicat
             CreatedAt = time.GetUtcNow(),
             CreatedBy = actor,
         };
-        db.Credentials.Add(credential);
-        await audit.SaveWithAuditAsync(db, new AuditRecord(actor, "credential.key_added", "credential", credential.Id),
-            () => SyncApplicationAsync(authority, newSecret: null, cancellationToken), cancellationToken);
+        await audit.SaveWithAuditAsync(db, new AuditRecord(actor, "credential.key_added", "credential", credential.Id), async () =>
+        {
+            if (await db.Credentials.AnyAsync(c => c.AuthorityId == authorityId && c.KeyId == key.KeyId && c.RevokedAt == null, cancellationToken))
+            {
+                throw new DomainException(DomainError.AlreadyExists, "A key with this key id is already registered for the authority.");
+            }
+            db.Credentials.Add(credential);
+            await SyncApplicationAsync(authority, newSecret: null, revokeIssuedTokens: false, cancellationToken);
+        }, cancellationToken);
         return credential;
     }
 
@@ -69,16 +74,21 @@ public sealed class CredentialRegistry(ExchangeDbContext db, IOpenIddictApplicat
     {
         var credential = await db.Credentials.FirstOrDefaultAsync(c => c.Id == credentialId, cancellationToken)
             ?? throw new DomainException(DomainError.NotFound, "No such credential.");
-        if (credential.RevokedAt is not null)
-        {
-            throw new DomainException(DomainError.FailedPrecondition, "The credential is already revoked.");
-        }
-        credential.RevokedAt = time.GetUtcNow();
-        credential.RevokedBy = actor;
-        credential.RevokeReason = reason;
         var authority = await FindAuthorityAsync(credential.AuthorityId, cancellationToken);
-        await audit.SaveWithAuditAsync(db, new AuditRecord(actor, "credential.revoked", "credential", credential.Id),
-            () => SyncApplicationAsync(authority, newSecret: null, cancellationToken), cancellationToken);
+        await audit.SaveWithAuditAsync(db, new AuditRecord(actor, "credential.revoked", "credential", credential.Id), async () =>
+        {
+            await db.Entry(credential).ReloadAsync(cancellationToken);
+            if (credential.RevokedAt is not null)
+            {
+                throw new DomainException(DomainError.FailedPrecondition, "The credential is already revoked.");
+            }
+            credential.RevokedAt = time.GetUtcNow();
+            credential.RevokedBy = actor;
+            credential.RevokeReason = reason;
+            // Tokens do not say which credential obtained them: a revoked credential may have leaked,
+            // so every token the authority holds is revoked with it and it must get a new one.
+            await SyncApplicationAsync(authority, newSecret: null, revokeIssuedTokens: true, cancellationToken);
+        }, cancellationToken);
         return credential;
     }
 
@@ -93,7 +103,7 @@ public sealed class CredentialRegistry(ExchangeDbContext db, IOpenIddictApplicat
         await db.Authorities.FirstOrDefaultAsync(a => a.Id == authorityId, cancellationToken)
         ?? throw new DomainException(DomainError.NotFound, "No such authority.");
 
-    private async Task SyncApplicationAsync(AuthorityEntity authority, string? newSecret, CancellationToken cancellationToken)
+    private async Task SyncApplicationAsync(AuthorityEntity authority, string? newSecret, bool revokeIssuedTokens, CancellationToken cancellationToken)
     {
         // Pending changes of this unit of work count: read the tracked rows, not only the stored ones.
         var active = db.ChangeTracker.Entries<CredentialEntity>().Select(e => e.Entity)
@@ -104,6 +114,10 @@ public sealed class CredentialRegistry(ExchangeDbContext db, IOpenIddictApplicat
         var keys = active.Where(c => c.Kind == CredentialKind.PublicKey).ToList();
         var hasSecret = active.Any(c => c.Kind == CredentialKind.ClientSecret);
         var application = await applications.FindByClientIdAsync(authority.Id, cancellationToken);
+        if (application is not null && revokeIssuedTokens)
+        {
+            await tokens.RevokeByApplicationIdAsync((await applications.GetIdAsync(application, cancellationToken))!, cancellationToken);
+        }
 
         if (keys.Count == 0 && !hasSecret)
         {
@@ -148,6 +162,7 @@ public sealed class CredentialRegistry(ExchangeDbContext db, IOpenIddictApplicat
         }
         else if (!hasSecret)
         {
+            // Only one secret is ever active, so no active secret row means no secret at all.
             descriptor.ClientSecret = null;
         }
 

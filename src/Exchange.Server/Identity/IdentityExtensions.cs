@@ -14,6 +14,12 @@ public static class IdentityExtensions
     {
         var tokens = builder.Configuration.GetSection(TokenOptions.Section).Get<TokenOptions>() ?? new TokenOptions();
         builder.Services.Configure<TokenOptions>(builder.Configuration.GetSection(TokenOptions.Section));
+        if (tokens.AllowCleartext && !builder.Environment.IsDevelopment())
+        {
+            // Behind a TLS-terminating proxy, enable forwarded headers (ASPNETCORE_FORWARDEDHEADERS_ENABLED=true)
+            // so requests count as HTTPS; never hand out tokens over cleartext outside a developer's machine.
+            throw new InvalidOperationException("Exchange:Tokens:AllowCleartext is for Development only.");
+        }
         var dataDirectory = (builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions()).ResolveDataDirectory();
 
         builder.Services.AddOpenIddict()
@@ -44,6 +50,9 @@ public static class IdentityExtensions
             .AddValidation(options =>
             {
                 options.UseLocalServer();
+                // Each call also looks up the token's entry, so tokens revoked with a leaked
+                // credential stop working at once rather than at their expiry.
+                options.EnableTokenEntryValidation();
                 options.UseAspNetCore();
             });
 

@@ -12,11 +12,12 @@ public static class StorageExtensions
         var options = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         builder.Services.Configure<StorageOptions>(builder.Configuration.GetSection(StorageOptions.Section));
         var dataDirectory = options.ResolveDataDirectory();
+        // Keys and credential files live here whichever store holds the data.
+        CreateOwnerOnlyDirectory(dataDirectory);
 
         switch (options.Provider.ToLowerInvariant())
         {
             case "sqlite":
-                CreateOwnerOnlyDirectory(dataDirectory);
                 var sqlite = options.ConnectionString ?? $"Data Source={Path.Combine(dataDirectory, "exchange.db")}";
                 builder.Services.AddDbContext<ExchangeDbContext, SqliteExchangeDbContext>(o => o.UseSqlite(sqlite).UseOpenIddict());
                 break;

@@ -16,12 +16,16 @@ public class AuditLogTests : IAsyncLifetime
     public async Task Events_chain_each_to_the_previous_hash()
     {
         var log = new AuditLog(new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture)));
-        await using var db = store.Create();
-        await log.SaveWithAuditAsync(db, new AuditRecord("op", "authority.created", "authority", "a1"), default);
-        await log.SaveWithAuditAsync(db, new AuditRecord("op", "grant.created", "grant", "g1"), default);
-        await log.SaveWithAuditAsync(db, new AuditRecord("x", "call.denied", "rpc", "/exchange.v1.AdminService/GetAuthority", AuditOutcomeKind.Denied), default);
+        await using (var db = store.Create())
+        {
+            await log.SaveWithAuditAsync(db, new AuditRecord("op", "authority.created", "authority", "a1"), default);
+            await log.SaveWithAuditAsync(db, new AuditRecord("op", "grant.created", "grant", "g1"), default);
+            await log.SaveWithAuditAsync(db, new AuditRecord("x", "call.denied", "rpc", "/exchange.v1.AdminService/GetAuthority", AuditOutcomeKind.Denied), default);
+        }
 
-        var events = db.AuditEvents.OrderBy(e => e.Sequence).ToList();
+        // Read back through a fresh context: what the store returns must still hash the same.
+        await using var reader = store.Create();
+        var events = reader.AuditEvents.OrderBy(e => e.Sequence).ToList();
 
         Assert.Equal([1L, 2L, 3L], events.Select(e => e.Sequence));
         Assert.Equal(AuditLog.GenesisHash, events[0].PreviousHash);
@@ -34,12 +38,16 @@ public class AuditLogTests : IAsyncLifetime
     public async Task A_changed_or_removed_event_breaks_the_chain()
     {
         var log = new AuditLog(TimeProvider.System);
-        await using var db = store.Create();
-        for (var i = 0; i < 4; i++)
+        await using (var db = store.Create())
         {
-            await log.SaveWithAuditAsync(db, new AuditRecord("op", "grant.created", "grant", $"g{i}"), default);
+            for (var i = 0; i < 4; i++)
+            {
+                await log.SaveWithAuditAsync(db, new AuditRecord("op", "grant.created", "grant", $"g{i}"), default);
+            }
         }
-        var events = db.AuditEvents.OrderBy(e => e.Sequence).ToList();
+        await using var reader = store.Create();
+        var events = reader.AuditEvents.OrderBy(e => e.Sequence).ToList();
+        Assert.Null(AuditLog.FindBreak(events));
 
         var tampered = events.Select(Copy).ToList();
         tampered[1].TargetId = "other";
@@ -47,6 +55,40 @@ public class AuditLogTests : IAsyncLifetime
 
         var removed = events.Where(e => e.Sequence != 3).Select(Copy).ToList();
         Assert.Equal(3, AuditLog.FindBreak(removed));
+    }
+
+    [Fact]
+    public async Task Concurrent_appends_from_separate_requests_form_one_chain()
+    {
+        var log = new AuditLog(TimeProvider.System);
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(async i =>
+        {
+            await using var db = store.Create();
+            await log.SaveWithAuditAsync(db, new AuditRecord("op", "grant.created", "grant", $"g{i}"), default);
+        }));
+
+        await using var reader = store.Create();
+        var events = reader.AuditEvents.OrderBy(e => e.Sequence).ToList();
+        Assert.Equal(16, events.Count);
+        Assert.Null(AuditLog.FindBreak(events));
+    }
+
+    [Fact]
+    public async Task A_failed_change_leaves_neither_the_change_nor_its_event()
+    {
+        var log = new AuditLog(TimeProvider.System);
+        await using (var db = store.Create())
+        {
+            await Assert.ThrowsAsync<InvalidOperationException>(() => log.SaveWithAuditAsync(db, new AuditRecord("op", "authority.created", "authority", "a1"), async () =>
+            {
+                db.Authorities.Add(new AuthorityEntity { Id = "a1", Name = "A", Kind = PartyKind.Police, OrganisationNumber = "2021000076" });
+                await db.SaveChangesAsync();
+                throw new InvalidOperationException("a rule refused after saving");
+            }, default));
+        }
+        await using var reader = store.Create();
+        Assert.Empty(reader.AuditEvents);
+        Assert.Empty(reader.Authorities);
     }
 
     private static AuditEventEntity Copy(AuditEventEntity e) => new()

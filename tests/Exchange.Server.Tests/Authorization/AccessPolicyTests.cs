@@ -55,8 +55,11 @@ public class AccessPolicyTests
     }
 
     [Theory]
-    [InlineData("/exchange.v1.AdminService/GetAuthority", true)]
-    [InlineData("/grpc.health.v1.Health/Check", false)]
-    [InlineData("/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", false)]
-    public void Only_exchange_methods_are_guarded(string path, bool guarded) => Assert.Equal(guarded, RpcAccessRules.IsExchangeMethod(path));
+    [InlineData("grpc.health.v1.Health", true)]
+    [InlineData("grpc.reflection.v1alpha.ServerReflection", true)]
+    [InlineData("grpc.reflection.v1.ServerReflection", true)]
+    [InlineData("exchange.v1.AdminService", false)]
+    [InlineData("Grpc.Health.V1.Health", false)]
+    [InlineData("some.other.Service", false)]
+    public void Only_health_and_reflection_are_open(string service, bool open) => Assert.Equal(open, RpcAccessRules.IsOpen(service));
 }
