@@ -57,6 +57,43 @@ public class AdminAppTests
         }
     }
 
+    [Theory]
+    [InlineData("http://exchange.example.se")]
+    [InlineData("ftp://exchange.example.se")]
+    public async Task Unusable_server_address_exits_3_without_a_stack_trace(string server)
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            new Exchange.Contracts.CredentialFile { ClientId = "exchange-operator", ClientSecret = "x" }.Save(path);
+            var (code, _, error) = await Run("authority", "list", "--credential", path, "--server", server);
+            Assert.Equal(ExitCodes.NotConnected, code);
+            Assert.StartsWith("error:", error);
+            Assert.DoesNotContain("   at ", error);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task Credential_file_without_a_credential_exits_3()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            new Exchange.Contracts.CredentialFile { Server = "http://127.0.0.1:9", ClientId = "exchange-operator" }.Save(path);
+            var (code, _, error) = await Run("authority", "list", "--credential", path);
+            Assert.Equal(ExitCodes.NotConnected, code);
+            Assert.Contains("ClientSecret", error);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Fact]
     public void Rsa_public_key_pem_becomes_a_public_jwk_with_the_key_id()
     {

@@ -209,6 +209,100 @@ public class TokenAndAccessTests(ExchangeServer server)
     }
 
     [Fact]
+    public async Task Replacing_a_secret_ends_the_tokens_of_the_old_one()
+    {
+        var (client, id) = await server.NewAuthorityAsync(AuthorityKind.Region, "statistics.read");
+        using var _ = client;
+        using var admin = server.Operator();
+        var old = await client.Tokens.GetTokenAsync();
+        await client.Statistics.ListIndicatorsAsync(new ListIndicatorsRequest());
+
+        await admin.Admin.AddSecretCredentialAsync(new AddSecretCredentialRequest { AuthorityId = id });
+
+        using var channel = server.AnonymousChannel();
+        var statistics = new StatisticsService.StatisticsServiceClient(channel);
+        await RpcAssert.FailsWith(StatusCode.Unauthenticated, async () => await statistics.ListIndicatorsAsync(new ListIndicatorsRequest(), new Metadata { { "Authorization", $"Bearer {old.Value}" } }));
+    }
+
+    [Fact]
+    public async Task Tokens_requested_while_a_secret_is_revoked_never_outlive_it()
+    {
+        var (client, id) = await server.NewAuthorityAsync(AuthorityKind.Region, "statistics.read");
+        using var _ = client;
+        using var admin = server.Operator();
+        using var rsa = System.Security.Cryptography.RSA.Create(2048);
+        var p = rsa.ExportParameters(false);
+        await admin.Admin.AddKeyCredentialAsync(new AddKeyCredentialRequest
+        {
+            AuthorityId = id,
+            PublicJwk = System.Text.Json.JsonSerializer.Serialize(new { kty = "RSA", kid = "k1", n = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(p.Modulus), e = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(p.Exponent) }),
+        });
+        var secret = (await admin.Admin.ListCredentialsAsync(new ListCredentialsRequest { AuthorityId = id })).Credentials.Single(c => c.Type == CredentialType.ClientSecret);
+
+        // Several systems keep asking for tokens with the secret while it is revoked.
+        using var stop = new CancellationTokenSource();
+        var tokens = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var refusals = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var requesters = Enumerable.Range(0, 6).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                client.Tokens.Invalidate();
+                try
+                {
+                    tokens.Add((await client.Tokens.GetTokenAsync()).Value);
+                }
+                catch (ExchangeAuthenticationException e)
+                {
+                    refusals.Add(e.Error);
+                }
+            }
+        })).ToList();
+        await Task.Delay(300);
+        await admin.Admin.RevokeCredentialAsync(new RevokeCredentialRequest { CredentialId = secret.Id, Reason = "leaked" });
+        await Task.Delay(300);
+        await stop.CancelAsync();
+        await Task.WhenAll(requesters);
+
+        Assert.NotEmpty(tokens);
+        Assert.NotEmpty(refusals);
+        Assert.All(refusals, error => Assert.Equal("invalid_client", error));
+        using var channel = server.AnonymousChannel();
+        var statistics = new StatisticsService.StatisticsServiceClient(channel);
+        foreach (var token in tokens.Distinct())
+        {
+            await RpcAssert.FailsWith(StatusCode.Unauthenticated, async () => await statistics.ListIndicatorsAsync(new ListIndicatorsRequest(), new Metadata { { "Authorization", $"Bearer {token}" } }));
+        }
+    }
+
+    [Fact]
+    public async Task Streaming_call_refused_for_a_revoked_token_makes_the_client_get_a_new_one()
+    {
+        var (client, id) = await server.NewAuthorityAsync(AuthorityKind.Municipality, "referrals.receive");
+        using var _ = client;
+        using var admin = server.Operator();
+        var before = await client.Tokens.GetTokenAsync();
+        await admin.Admin.AddSecretCredentialAsync(new AddSecretCredentialRequest { AuthorityId = id }); // ends the client's token
+
+        using var watch = client.Referrals.WatchReferrals(new WatchReferralsRequest());
+        await RpcAssert.FailsWith(StatusCode.Unauthenticated, async () => await watch.ResponseStream.MoveNext(default));
+
+        // The client dropped the refused token; its next request for one goes to the server again
+        // (and is refused, since its secret was replaced meanwhile).
+        await Assert.ThrowsAsync<ExchangeAuthenticationException>(async () => await client.Tokens.GetTokenAsync());
+        Assert.NotNull(before);
+    }
+
+    [Fact]
+    public async Task Operator_cannot_revoke_its_own_last_credential()
+    {
+        using var admin = server.Operator();
+        var own = (await admin.Admin.ListCredentialsAsync(new ListCredentialsRequest { AuthorityId = "exchange-operator" })).Credentials.Single(c => c.RevokeTime is null);
+        await RpcAssert.FailsWith(StatusCode.FailedPrecondition, async () => await admin.Admin.RevokeCredentialAsync(new RevokeCredentialRequest { CredentialId = own.Id, Reason = "oops" }));
+        await admin.Admin.ListAuthoritiesAsync(new ListAuthoritiesRequest());
+    }
+
+    [Fact]
     public async Task New_secret_replaces_the_previous_one()
     {
         var (client, id) = await server.NewAuthorityAsync(AuthorityKind.Police, "statistics.report");

@@ -82,6 +82,33 @@ public class ValidationTests(ExchangeServer server)
     }
 
     [Fact]
+    public async Task Forged_grants_page_token_is_invalid_argument()
+    {
+        using var admin = server.Operator();
+        var forged = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode("grants:not-a-key");
+        var error = await RpcAssert.FailsWith(StatusCode.InvalidArgument, async () => await admin.Admin.ListGrantsAsync(new ListGrantsRequest { PageToken = forged }));
+        Assert.Equal("page_token", error.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations.Single().Field);
+    }
+
+    [Fact]
+    public async Task Grants_page_through_without_repeats()
+    {
+        using var admin = server.Operator();
+        var seen = new List<string>();
+        var request = new ListGrantsRequest { PageSize = 4, IncludeInactive = true };
+        do
+        {
+            var page = await admin.Admin.ListGrantsAsync(request);
+            seen.AddRange(page.Grants.Select(g => g.Id));
+            request.PageToken = page.NextPageToken;
+        }
+        while (request.PageToken.Length > 0);
+        var all = await admin.Admin.ListGrantsAsync(new ListGrantsRequest { PageSize = 1000, IncludeInactive = true });
+        Assert.Equal(seen.Distinct().Count(), seen.Count);
+        Assert.Equal(all.Grants.Select(g => g.Id), seen);
+    }
+
+    [Fact]
     public async Task Paging_walks_every_authority_once()
     {
         using var admin = server.Operator();

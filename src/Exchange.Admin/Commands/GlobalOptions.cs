@@ -54,20 +54,32 @@ internal static class GlobalOptions
         {
             throw new AdminConnectionException($"{path} is not a credential file.");
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new AdminConnectionException($"{path} cannot be read: {e.Message}");
+        }
         var server = parse.GetValue(Server) ?? Environment.GetEnvironmentVariable("EXCHANGE_SERVER") ?? file.Server;
         if (string.IsNullOrEmpty(server) || !Uri.TryCreate(server, UriKind.Absolute, out var address))
         {
             throw new AdminConnectionException("No server address: pass --server or set EXCHANGE_SERVER.");
         }
-        return ExchangeClient.Create(o =>
+        try
         {
-            o.Address = address;
-            o.ClientId = file.ClientId;
-            o.ClientSecret = file.ClientSecret;
-            o.PrivateKeyPem = file.PrivateKeyPem;
-            o.KeyId = file.KeyId;
-            o.Scopes.Add("admin");
-        });
+            return ExchangeClient.Create(o =>
+            {
+                o.Address = address;
+                o.ClientId = file.ClientId;
+                o.ClientSecret = file.ClientSecret;
+                o.PrivateKeyPem = file.PrivateKeyPem;
+                o.KeyId = file.KeyId;
+                o.Scopes.Add("admin");
+            });
+        }
+        catch (ArgumentException e)
+        {
+            // The client refuses, e.g., cleartext to a remote host or a credential file without a credential.
+            throw new AdminConnectionException(e.Message);
+        }
     }
 }
 

@@ -26,15 +26,56 @@ internal sealed class CallDefaultsInterceptor(TimeSpan defaultDeadline, TimeProv
         {
             return continuation(WithRequestId(request), WithDeadline(context));
         }
-        catch (RpcException e) when (e.StatusCode == StatusCode.Unauthenticated)
+        catch (RpcException e)
         {
-            tokens.Invalidate();
+            Observe(e);
             throw;
         }
     }
 
-    public override AsyncServerStreamingCall<TResponse> AsyncServerStreamingCall<TRequest, TResponse>(TRequest request, ClientInterceptorContext<TRequest, TResponse> context, AsyncServerStreamingCallContinuation<TRequest, TResponse> continuation) =>
-        continuation(WithRequestId(request), context);
+    public override AsyncServerStreamingCall<TResponse> AsyncServerStreamingCall<TRequest, TResponse>(TRequest request, ClientInterceptorContext<TRequest, TResponse> context, AsyncServerStreamingCallContinuation<TRequest, TResponse> continuation)
+    {
+        var call = continuation(WithRequestId(request), context);
+        return new AsyncServerStreamingCall<TResponse>(new ObservedStream<TResponse>(call.ResponseStream, this), call.ResponseHeadersAsync, call.GetStatus, call.GetTrailers, call.Dispose);
+    }
+
+    public override AsyncClientStreamingCall<TRequest, TResponse> AsyncClientStreamingCall<TRequest, TResponse>(ClientInterceptorContext<TRequest, TResponse> context, AsyncClientStreamingCallContinuation<TRequest, TResponse> continuation)
+    {
+        var call = continuation(context);
+        return new AsyncClientStreamingCall<TRequest, TResponse>(call.RequestStream, ObserveAsync(call.ResponseAsync), call.ResponseHeadersAsync, call.GetStatus, call.GetTrailers, call.Dispose);
+    }
+
+    public override AsyncDuplexStreamingCall<TRequest, TResponse> AsyncDuplexStreamingCall<TRequest, TResponse>(ClientInterceptorContext<TRequest, TResponse> context, AsyncDuplexStreamingCallContinuation<TRequest, TResponse> continuation)
+    {
+        var call = continuation(context);
+        return new AsyncDuplexStreamingCall<TRequest, TResponse>(call.RequestStream, new ObservedStream<TResponse>(call.ResponseStream, this), call.ResponseHeadersAsync, call.GetStatus, call.GetTrailers, call.Dispose);
+    }
+
+    private void Observe(RpcException e)
+    {
+        if (e.StatusCode == StatusCode.Unauthenticated)
+        {
+            tokens.Invalidate();
+        }
+    }
+
+    private sealed class ObservedStream<T>(IAsyncStreamReader<T> inner, CallDefaultsInterceptor owner) : IAsyncStreamReader<T>
+    {
+        public T Current => inner.Current;
+
+        public async Task<bool> MoveNext(CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await inner.MoveNext(cancellationToken).ConfigureAwait(false);
+            }
+            catch (RpcException e)
+            {
+                owner.Observe(e);
+                throw;
+            }
+        }
+    }
 
     private async Task<TResponse> ObserveAsync<TResponse>(Task<TResponse> response)
     {
@@ -42,9 +83,9 @@ internal sealed class CallDefaultsInterceptor(TimeSpan defaultDeadline, TimeProv
         {
             return await response.ConfigureAwait(false);
         }
-        catch (RpcException e) when (e.StatusCode == StatusCode.Unauthenticated)
+        catch (RpcException e)
         {
-            tokens.Invalidate();
+            Observe(e);
             throw;
         }
     }

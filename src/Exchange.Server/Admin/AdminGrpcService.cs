@@ -129,6 +129,10 @@ public sealed class AdminGrpcService(
         v.Require(request.AuthorityId.Length == 0 || Identifiers.IsAuthorityId(request.AuthorityId), "authority_id", "Empty, or an authority id.");
         Paging.CheckPageSize(v, request.PageSize, 1000);
         var after = Paging.Decode(v, "grants", request.PageToken);
+        if (after is not null && !GrantAdministration.IsPageKey(after))
+        {
+            v.Add("page_token", "Not a page token from this list; pass next_page_token unchanged.");
+        }
         v.ThrowIfAny();
         var (page, last) = await grants.ListAsync(request.AuthorityId, request.IncludeInactive, after, Paging.Size(request.PageSize, 100), context.CancellationToken);
         var now = time.GetUtcNow();

@@ -75,6 +75,9 @@ public sealed class GrantAdministration(ExchangeDbContext db, AuditLog audit, Ti
         return (rows[..pageSize], $"{last.CreatedAt.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture)}:{last.Id}");
     }
 
+    /// <summary>Whether a decoded page key has the shape this list writes.</summary>
+    public static bool IsPageKey(string key) => ParseKey(key) is not null;
+
     private static (DateTimeOffset CreatedAt, string Id)? ParseKey(string? key)
     {
         var parts = key?.Split(':', 2);

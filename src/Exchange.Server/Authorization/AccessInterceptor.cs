@@ -57,6 +57,11 @@ public sealed class AccessInterceptor(RpcAccessRules rules, CallerAccess access,
         var decision = required.Count == 0
             ? new AccessDecision(null, null, "This method is not open to any caller.")
             : await access.DecideAsync(user, required, context.CancellationToken);
+        if (decision.TokenRevoked)
+        {
+            AuthorizationLog.Denied(logger, decision.AuthorityId ?? "", method?.FullName ?? "unknown", decision.Refusal!);
+            throw new RpcException(new Status(StatusCode.Unauthenticated, decision.Refusal!));
+        }
         if (!decision.Allowed)
         {
             AuthorizationLog.Denied(logger, decision.AuthorityId ?? "", method?.FullName ?? "unknown", decision.Refusal!);

@@ -7,7 +7,7 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 namespace Exchange.Server.Authorization;
 
 /// <summary>The outcome of checking a call: the admitted caller, or why it is refused.</summary>
-public sealed record AccessDecision(Caller? Caller, string? AuthorityId, string? Refusal)
+public sealed record AccessDecision(Caller? Caller, string? AuthorityId, string? Refusal, bool TokenRevoked = false)
 {
     public bool Allowed => Caller is not null;
 }
@@ -36,6 +36,11 @@ public sealed class CallerAccess(ExchangeDbContext db, TimeProvider time)
         if (authority is null || !authority.Enabled)
         {
             return new AccessDecision(null, authorityId, "The authority is disabled.");
+        }
+        if (!int.TryParse(principal.GetClaim(Identity.TokenEndpoint.CredentialsVersionClaim), System.Globalization.CultureInfo.InvariantCulture, out var version)
+            || version < authority.CredentialsVersion)
+        {
+            return new AccessDecision(null, authorityId, "The access token was revoked with a credential; get a new one.", TokenRevoked: true);
         }
         var now = time.GetUtcNow();
         var grants = await db.Grants.AsNoTracking()

@@ -14,7 +14,7 @@ namespace Exchange.Server.Identity;
 /// the authority's OpenIddict application, which this class keeps in step: its JSON Web Key Set holds
 /// the active public keys and its (hashed) client secret the one active secret.
 /// </summary>
-public sealed class CredentialRegistry(ExchangeDbContext db, IOpenIddictApplicationManager applications, IOpenIddictTokenManager tokens, AuditLog audit, TimeProvider time)
+public sealed class CredentialRegistry(ExchangeDbContext db, IOpenIddictApplicationManager applications, AuditLog audit, TimeProvider time)
 {
     public async Task<(CredentialEntity Credential, string Secret)> AddSecretAsync(string authorityId, string actor, CancellationToken cancellationToken)
     {
@@ -26,20 +26,27 @@ public sealed class CredentialRegistry(ExchangeDbContext db, IOpenIddictApplicat
             Id = Guid.NewGuid().ToString(),
             AuthorityId = authorityId,
             Kind = CredentialKind.ClientSecret,
+            SecretHash = HashSecret(secret),
             CreatedAt = now,
             CreatedBy = actor,
         };
         await audit.SaveWithAuditAsync(db, new AuditRecord(actor, "credential.secret_added", "credential", credential.Id), async () =>
         {
             // Inside the audit lock and transaction, so that concurrent replacements leave one active secret.
-            foreach (var previous in await db.Credentials.Where(c => c.AuthorityId == authorityId && c.Kind == CredentialKind.ClientSecret && c.RevokedAt == null).ToListAsync(cancellationToken))
+            var previous = await db.Credentials.Where(c => c.AuthorityId == authorityId && c.Kind == CredentialKind.ClientSecret && c.RevokedAt == null).ToListAsync(cancellationToken);
+            foreach (var replaced in previous)
             {
-                previous.RevokedAt = now;
-                previous.RevokedBy = actor;
-                previous.RevokeReason = "replaced by a new secret";
+                replaced.RevokedAt = now;
+                replaced.RevokedBy = actor;
+                replaced.RevokeReason = "replaced by a new secret";
+            }
+            if (previous.Count > 0)
+            {
+                // A secret is replaced because it may have leaked: its tokens end with it.
+                await RaiseCredentialsVersionAsync(authority, cancellationToken);
             }
             db.Credentials.Add(credential);
-            await SyncApplicationAsync(authority, newSecret: secret, revokeIssuedTokens: false, cancellationToken);
+            await SyncApplicationAsync(authority, newSecret: secret, cancellationToken);
         }, cancellationToken);
         return (credential, secret);
     }
@@ -65,11 +72,16 @@ public sealed class CredentialRegistry(ExchangeDbContext db, IOpenIddictApplicat
                 throw new DomainException(DomainError.AlreadyExists, "A key with this key id is already registered for the authority.");
             }
             db.Credentials.Add(credential);
-            await SyncApplicationAsync(authority, newSecret: null, revokeIssuedTokens: false, cancellationToken);
+            await SyncApplicationAsync(authority, newSecret: null, cancellationToken);
         }, cancellationToken);
         return credential;
     }
 
+    /// <summary>
+    /// Revokes a credential. Every token the authority holds ends with it (a token does not record
+    /// which credential obtained it, and a revoked credential may have leaked); the authority's other
+    /// credentials simply get new tokens.
+    /// </summary>
     public async Task<CredentialEntity> RevokeAsync(string credentialId, string actor, string reason, CancellationToken cancellationToken)
     {
         var credential = await db.Credentials.FirstOrDefaultAsync(c => c.Id == credentialId, cancellationToken)
@@ -82,12 +94,16 @@ public sealed class CredentialRegistry(ExchangeDbContext db, IOpenIddictApplicat
             {
                 throw new DomainException(DomainError.FailedPrecondition, "The credential is already revoked.");
             }
+            if (credential.AuthorityId == actor
+                && !await db.Credentials.AnyAsync(c => c.AuthorityId == actor && c.Id != credential.Id && c.RevokedAt == null, cancellationToken))
+            {
+                throw new DomainException(DomainError.FailedPrecondition, "This is your own last active credential; add another before revoking it, or no operator could sign in.");
+            }
             credential.RevokedAt = time.GetUtcNow();
             credential.RevokedBy = actor;
             credential.RevokeReason = reason;
-            // Tokens do not say which credential obtained them: a revoked credential may have leaked,
-            // so every token the authority holds is revoked with it and it must get a new one.
-            await SyncApplicationAsync(authority, newSecret: null, revokeIssuedTokens: true, cancellationToken);
+            await RaiseCredentialsVersionAsync(authority, cancellationToken);
+            await SyncApplicationAsync(authority, newSecret: null, cancellationToken);
         }, cancellationToken);
         return credential;
     }
@@ -103,7 +119,16 @@ public sealed class CredentialRegistry(ExchangeDbContext db, IOpenIddictApplicat
         await db.Authorities.FirstOrDefaultAsync(a => a.Id == authorityId, cancellationToken)
         ?? throw new DomainException(DomainError.NotFound, "No such authority.");
 
-    private async Task SyncApplicationAsync(AuthorityEntity authority, string? newSecret, bool revokeIssuedTokens, CancellationToken cancellationToken)
+    /// <summary>Hex SHA-256 of a client secret as stored in <see cref="CredentialEntity.SecretHash"/>.</summary>
+    public static string HashSecret(string secret) => Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(secret)));
+
+    private async Task RaiseCredentialsVersionAsync(AuthorityEntity authority, CancellationToken cancellationToken)
+    {
+        await db.Entry(authority).ReloadAsync(cancellationToken);
+        authority.CredentialsVersion++;
+    }
+
+    private async Task SyncApplicationAsync(AuthorityEntity authority, string? newSecret, CancellationToken cancellationToken)
     {
         // Pending changes of this unit of work count: read the tracked rows, not only the stored ones.
         var active = db.ChangeTracker.Entries<CredentialEntity>().Select(e => e.Entity)
@@ -114,19 +139,6 @@ public sealed class CredentialRegistry(ExchangeDbContext db, IOpenIddictApplicat
         var keys = active.Where(c => c.Kind == CredentialKind.PublicKey).ToList();
         var hasSecret = active.Any(c => c.Kind == CredentialKind.ClientSecret);
         var application = await applications.FindByClientIdAsync(authority.Id, cancellationToken);
-        if (application is not null && revokeIssuedTokens)
-        {
-            await tokens.RevokeByApplicationIdAsync((await applications.GetIdAsync(application, cancellationToken))!, cancellationToken);
-        }
-
-        if (keys.Count == 0 && !hasSecret)
-        {
-            if (application is not null)
-            {
-                await applications.DeleteAsync(application, cancellationToken);
-            }
-            return;
-        }
 
         var descriptor = new OpenIddictApplicationDescriptor();
         if (application is not null)
@@ -160,10 +172,16 @@ public sealed class CredentialRegistry(ExchangeDbContext db, IOpenIddictApplicat
         {
             descriptor.ClientSecret = newSecret;
         }
-        else if (!hasSecret)
+        else if (!hasSecret && keys.Count > 0)
         {
             // Only one secret is ever active, so no active secret row means no secret at all.
             descriptor.ClientSecret = null;
+        }
+        else if (!hasSecret)
+        {
+            // No credential left. The application stays (token entries refer to it, and a token
+            // request in flight must fail cleanly), locked with a secret nobody was ever given.
+            descriptor.ClientSecret = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
         }
 
         if (application is null)

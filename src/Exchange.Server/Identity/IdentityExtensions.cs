@@ -50,9 +50,6 @@ public static class IdentityExtensions
             .AddValidation(options =>
             {
                 options.UseLocalServer();
-                // Each call also looks up the token's entry, so tokens revoked with a leaked
-                // credential stop working at once rather than at their expiry.
-                options.EnableTokenEntryValidation();
                 options.UseAspNetCore();
             });
 

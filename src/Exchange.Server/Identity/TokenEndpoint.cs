@@ -41,6 +41,16 @@ internal static class TokenEndpoint
             return Refuse(Errors.UnauthorizedClient, "The authority is disabled.");
         }
 
+        // OpenIddict has authenticated the client, possibly before a revocation committed. The
+        // credential is checked again after the authority was read, and the token carries the
+        // authority's credentials version as read: a revocation committing in between raises the
+        // version, and then the token is refused on use.
+        if (await PresentedCredentialRevokedAsync(db, request, authorityId, context.RequestAborted) is { } revoked)
+        {
+            IdentityLog.TokenRefused(logger, authorityId, "credential revoked");
+            return Refuse(Errors.InvalidClient, revoked);
+        }
+
         var now = time.GetUtcNow();
         var granted = (await db.Grants.AsNoTracking().Where(g => g.AuthorityId == authorityId && g.RevokedAt == null).ToListAsync(context.RequestAborted))
             .Where(g => g.IsValidAt(now) && AccessPolicy.MayHold(authority.Kind, g.Scope))
@@ -61,10 +71,35 @@ internal static class TokenEndpoint
         var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
         identity.SetClaim(Claims.Subject, authorityId);
         identity.SetClaim(Claims.Name, authority.Name);
+        identity.SetClaim(CredentialsVersionClaim, authority.CredentialsVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
         identity.SetScopes(scopes);
         identity.SetDestinations(static _ => [Destinations.AccessToken]);
         IdentityLog.TokenIssued(logger, authorityId, string.Join(' ', scopes));
         return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    /// <summary>The claim holding the authority's credentials version at issue time.</summary>
+    public const string CredentialsVersionClaim = "exchange_cv";
+
+    /// <summary>Why the credential this request authenticated with no longer counts, or null when it does.</summary>
+    private static async Task<string?> PresentedCredentialRevokedAsync(ExchangeDbContext db, OpenIddictRequest request, string authorityId, CancellationToken cancellationToken)
+    {
+        var active = db.Credentials.AsNoTracking().Where(c => c.AuthorityId == authorityId && c.RevokedAt == null);
+        if (!string.IsNullOrEmpty(request.ClientAssertion))
+        {
+            var keyId = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(request.ClientAssertion).Kid;
+            if (string.IsNullOrEmpty(keyId))
+            {
+                return "The client assertion must name its key (kid).";
+            }
+            return await active.AnyAsync(c => c.Kind == CredentialKind.PublicKey && c.KeyId == keyId, cancellationToken) ? null : "The key has been revoked.";
+        }
+        if (!string.IsNullOrEmpty(request.ClientSecret))
+        {
+            var hash = CredentialRegistry.HashSecret(request.ClientSecret);
+            return await active.AnyAsync(c => c.Kind == CredentialKind.ClientSecret && c.SecretHash == hash, cancellationToken) ? null : "The secret has been revoked.";
+        }
+        return "No credential was presented.";
     }
 
     private static IResult Refuse(string error, string description) =>

@@ -19,6 +19,13 @@ public sealed class AuthorityEntity
     public required string OrganisationNumber { get; set; }
     public List<string> AreaCodes { get; set; } = [];
     public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// Raised whenever a credential is revoked or replaced. Every access token carries the value it
+    /// was issued under; a token from an earlier value is refused, so no token outlives a revocation.
+    /// </summary>
+    public int CredentialsVersion { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }
@@ -40,6 +47,9 @@ public sealed class CredentialEntity
     public CredentialKind Kind { get; set; }
     public string? KeyId { get; set; }
     public string? PublicJwk { get; set; }
+
+    /// <summary>Hex SHA-256 of a client secret (256 random bits, so a fast hash suffices), to tell at issue time which secret was presented.</summary>
+    public string? SecretHash { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public required string CreatedBy { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }

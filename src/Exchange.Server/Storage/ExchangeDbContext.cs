@@ -37,6 +37,7 @@ public abstract class ExchangeDbContext(DbContextOptions options) : DbContext(op
             e.Property(c => c.AuthorityId).HasMaxLength(63);
             e.Property(c => c.Kind).HasConversion<string>().HasMaxLength(20);
             e.Property(c => c.KeyId).HasMaxLength(200);
+            e.Property(c => c.SecretHash).HasMaxLength(64);
             e.HasIndex(c => c.AuthorityId);
             e.HasOne<AuthorityEntity>().WithMany().HasForeignKey(c => c.AuthorityId);
         });

@@ -97,15 +97,37 @@ public class CallerAccessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Token_from_before_a_credential_revocation_is_refused_as_revoked()
+    {
+        await using (var db = store.Create())
+        {
+            (await db.Authorities.FindAsync("sundsvall-kommun"))!.CredentialsVersion = 1;
+            await db.SaveChangesAsync();
+        }
+        var stale = await Decide("sundsvall-kommun", [Scopes.StatisticsReport], [Scopes.StatisticsReport], credentialsVersion: "0");
+        var current = await Decide("sundsvall-kommun", [Scopes.StatisticsReport], [Scopes.StatisticsReport], credentialsVersion: "1");
+        var missing = await Decide("sundsvall-kommun", [Scopes.StatisticsReport], [Scopes.StatisticsReport], credentialsVersion: null);
+
+        Assert.True(stale.TokenRevoked);
+        Assert.False(stale.Allowed);
+        Assert.True(current.Allowed);
+        Assert.True(missing.TokenRevoked);
+    }
+
+    [Fact]
     public async Task Unknown_authority_is_refused()
     {
         Assert.False((await Decide("no-such-authority", [Scopes.StatisticsReport], [Scopes.StatisticsReport])).Allowed);
     }
 
-    private async Task<AccessDecision> Decide(string authorityId, string[] tokenScopes, string[] required)
+    private async Task<AccessDecision> Decide(string authorityId, string[] tokenScopes, string[] required, string? credentialsVersion = "0")
     {
         var identity = new ClaimsIdentity("test");
         identity.SetClaim(Claims.Subject, authorityId);
+        if (credentialsVersion is not null)
+        {
+            identity.SetClaim(Exchange.Server.Identity.TokenEndpoint.CredentialsVersionClaim, credentialsVersion);
+        }
         identity.SetScopes(tokenScopes);
         await using var db = store.Create();
         return await new CallerAccess(db, time).DecideAsync(new ClaimsPrincipal(identity), required, default);

@@ -85,6 +85,9 @@ namespace Exchange.Server.Storage.Migrations.Postgres
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int>("CredentialsVersion")
+                        .HasColumnType("integer");
+
                     b.Property<bool>("Enabled")
                         .HasColumnType("boolean");
 
@@ -149,6 +152,10 @@ namespace Exchange.Server.Storage.Migrations.Postgres
 
                     b.Property<string>("RevokedBy")
                         .HasColumnType("text");
+
+                    b.Property<string>("SecretHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.HasKey("Id");
 

@@ -41,6 +41,7 @@ namespace Exchange.Server.Storage.Migrations.Postgres
                     OrganisationNumber = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
                     AreaCodes = table.Column<List<string>>(type: "text[]", nullable: false),
                     Enabled = table.Column<bool>(type: "boolean", nullable: false),
+                    CredentialsVersion = table.Column<int>(type: "integer", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
@@ -124,6 +125,7 @@ namespace Exchange.Server.Storage.Migrations.Postgres
                     Kind = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
                     KeyId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
                     PublicJwk = table.Column<string>(type: "text", nullable: true),
+                    SecretHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     CreatedBy = table.Column<string>(type: "text", nullable: false),
                     RevokedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),

@@ -40,6 +40,7 @@ namespace Exchange.Server.Storage.Migrations.Sqlite
                     OrganisationNumber = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
                     AreaCodes = table.Column<string>(type: "TEXT", nullable: false),
                     Enabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CredentialsVersion = table.Column<int>(type: "INTEGER", nullable: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
@@ -123,6 +124,7 @@ namespace Exchange.Server.Storage.Migrations.Sqlite
                     Kind = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
                     KeyId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
                     PublicJwk = table.Column<string>(type: "TEXT", nullable: true),
+                    SecretHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     CreatedBy = table.Column<string>(type: "TEXT", nullable: false),
                     RevokedAt = table.Column<long>(type: "INTEGER", nullable: true),
