@@ -281,7 +281,7 @@ public class TokenAndAccessTests(ExchangeServer server)
         var (client, id) = await server.NewAuthorityAsync(AuthorityKind.Municipality, "referrals.receive");
         using var _ = client;
         using var admin = server.Operator();
-        var before = await client.Tokens.GetTokenAsync();
+        await client.Tokens.GetTokenAsync();
         await admin.Admin.AddSecretCredentialAsync(new AddSecretCredentialRequest { AuthorityId = id }); // ends the client's token
 
         using var watch = client.Referrals.WatchReferrals(new WatchReferralsRequest());
@@ -290,7 +290,6 @@ public class TokenAndAccessTests(ExchangeServer server)
         // The client dropped the refused token; its next request for one goes to the server again
         // (and is refused, since its secret was replaced meanwhile).
         await Assert.ThrowsAsync<ExchangeAuthenticationException>(async () => await client.Tokens.GetTokenAsync());
-        Assert.NotNull(before);
     }
 
     [Fact]

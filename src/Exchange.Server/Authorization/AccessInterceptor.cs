@@ -1,6 +1,6 @@
 using Exchange.Server.Audit;
-using Grpc.AspNetCore.Server;
 using Exchange.Server.Storage;
+using Grpc.AspNetCore.Server;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 
@@ -47,25 +47,28 @@ public sealed class AccessInterceptor(RpcAccessRules rules, CallerAccess access,
         {
             return;
         }
+        var methodName = method?.FullName ?? "unknown";
         var user = httpContext.User;
         if (user.Identity?.IsAuthenticated != true)
         {
-            AuthorizationLog.Unauthenticated(logger, method?.FullName ?? "unknown");
+            AuthorizationLog.Unauthenticated(logger, methodName);
             throw new RpcException(new Status(StatusCode.Unauthenticated, "A valid access token is required (Authorization: Bearer …)."));
         }
         var required = method is null ? [] : rules.RequiredScopes(method.FullName);
         var decision = required.Count == 0
             ? new AccessDecision(null, null, "This method is not open to any caller.")
             : await access.DecideAsync(user, required, context.CancellationToken);
+        if (!decision.Allowed)
+        {
+            AuthorizationLog.Denied(logger, decision.AuthorityId ?? "", methodName, decision.Refusal!);
+        }
         if (decision.TokenRevoked)
         {
-            AuthorizationLog.Denied(logger, decision.AuthorityId ?? "", method?.FullName ?? "unknown", decision.Refusal!);
             throw new RpcException(new Status(StatusCode.Unauthenticated, decision.Refusal!));
         }
         if (!decision.Allowed)
         {
-            AuthorizationLog.Denied(logger, decision.AuthorityId ?? "", method?.FullName ?? "unknown", decision.Refusal!);
-            await audit.SaveWithAuditAsync(db, new AuditRecord(decision.AuthorityId ?? "", "call.denied", "rpc", method?.FullName ?? "unknown", AuditOutcomeKind.Denied), context.CancellationToken);
+            await audit.SaveWithAuditAsync(db, new AuditRecord(decision.AuthorityId ?? "", "call.denied", "rpc", methodName, AuditOutcomeKind.Denied), context.CancellationToken);
             ExchangeMetrics.Denials.Add(1);
             throw new RpcException(new Status(StatusCode.PermissionDenied, decision.Refusal!));
         }

@@ -42,13 +42,8 @@ public sealed class CallerAccess(ExchangeDbContext db, TimeProvider time)
         {
             return new AccessDecision(null, authorityId, "The access token was revoked with a credential; get a new one.", TokenRevoked: true);
         }
-        var now = time.GetUtcNow();
-        var grants = await db.Grants.AsNoTracking()
-            .Where(g => g.AuthorityId == authorityId && g.RevokedAt == null)
-            .ToListAsync(cancellationToken);
-        var scopes = grants
-            .Where(g => g.IsValidAt(now) && AccessPolicy.MayHold(authority.Kind, g.Scope) && principal.HasScope(g.Scope))
-            .Select(g => g.Scope)
+        var scopes = (await GrantedScopesAsync(db, authority, time.GetUtcNow(), cancellationToken))
+            .Where(principal.HasScope)
             .ToHashSet(StringComparer.Ordinal);
         if (!tokenScopes.Any(scopes.Contains))
         {
@@ -56,4 +51,15 @@ public sealed class CallerAccess(ExchangeDbContext db, TimeProvider time)
         }
         return new AccessDecision(new Caller(authority.Id, authority.Kind, authority.AreaCodes, scopes), authorityId, null);
     }
+
+    /// <summary>
+    /// The scopes an authority may use at <paramref name="now"/>: those with a grant that is neither
+    /// revoked nor outside its window, and that its kind may ever hold. The token endpoint issues
+    /// these and every call is checked against them.
+    /// </summary>
+    public static async Task<HashSet<string>> GrantedScopesAsync(ExchangeDbContext db, AuthorityEntity authority, DateTimeOffset now, CancellationToken cancellationToken) =>
+        (await db.Grants.AsNoTracking().Where(g => g.AuthorityId == authority.Id && g.RevokedAt == null).ToListAsync(cancellationToken))
+            .Where(g => g.IsValidAt(now) && AccessPolicy.MayHold(authority.Kind, g.Scope))
+            .Select(g => g.Scope)
+            .ToHashSet(StringComparer.Ordinal);
 }

@@ -51,11 +51,7 @@ internal static class TokenEndpoint
             return Refuse(Errors.InvalidClient, revoked);
         }
 
-        var now = time.GetUtcNow();
-        var granted = (await db.Grants.AsNoTracking().Where(g => g.AuthorityId == authorityId && g.RevokedAt == null).ToListAsync(context.RequestAborted))
-            .Where(g => g.IsValidAt(now) && AccessPolicy.MayHold(authority.Kind, g.Scope))
-            .Select(g => g.Scope)
-            .ToHashSet(StringComparer.Ordinal);
+        var granted = await CallerAccess.GrantedScopesAsync(db, authority, time.GetUtcNow(), context.RequestAborted);
 
         var requested = request.GetScopes();
         var scopes = requested.IsEmpty ? [.. granted] : requested.ToArray();
