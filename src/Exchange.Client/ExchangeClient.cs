@@ -7,7 +7,7 @@ using Grpc.Net.Client;
 namespace Exchange.Client;
 
 /// <summary>
-/// A connection to Exchange for one authority: typed clients for the three services over one HTTP/2
+/// A connection to Exchange for one authority: typed clients for the services over one HTTP/2
 /// channel, with access tokens attached and renewed, a default deadline on unary calls, and retries
 /// of idempotent calls when the server is briefly unavailable. Create one per process and share it;
 /// it is thread-safe.
@@ -21,16 +21,21 @@ namespace Exchange.Client;
 public sealed class ExchangeClient : IDisposable
 {
     private readonly GrpcChannel channel;
+    private readonly Lazy<ExchangeTokenProvider> accountTokens;
 
     private ExchangeClient(ExchangeClientOptions options)
     {
         options.Validate();
         Options = options;
         Tokens = new ExchangeTokenProvider(options);
+        // AccountService needs the account scope, which a token carries only when asked for by name
+        // and then for a few minutes: those calls get a token of their own.
+        accountTokens = new Lazy<ExchangeTokenProvider>(() => new ExchangeTokenProvider(options.WithScopes([AccountScope])));
         var tokens = Tokens;
         var credentials = CallCredentials.FromInterceptor(async (context, metadata) =>
         {
-            var token = await tokens.GetTokenAsync(context.CancellationToken).ConfigureAwait(false);
+            var provider = context.ServiceUrl.EndsWith("/" + AccountService.Descriptor.FullName, StringComparison.Ordinal) ? accountTokens.Value : tokens;
+            var token = await provider.GetTokenAsync(context.CancellationToken).ConfigureAwait(false);
             metadata.Add("Authorization", $"Bearer {token.Value}");
         });
         var secure = options.Address!.Scheme == Uri.UriSchemeHttps;
@@ -43,10 +48,22 @@ public sealed class ExchangeClient : IDisposable
             ServiceConfig = RetryPolicies.Create(options.MaxAttempts),
             MaxRetryAttempts = options.MaxAttempts,
         });
-        var invoker = channel.Intercept(new CallDefaultsInterceptor(options.DefaultDeadline, options.TimeProvider, Tokens));
+        var invoker = channel.Intercept(new CallDefaultsInterceptor(options.DefaultDeadline, options.TimeProvider, InvalidateTokens));
         Statistics = new StatisticsService.StatisticsServiceClient(invoker);
         Referrals = new ReferralService.ReferralServiceClient(invoker);
         Admin = new AdminService.AdminServiceClient(invoker);
+        Account = new AccountService.AccountServiceClient(invoker);
+    }
+
+    private const string AccountScope = "account";
+
+    private void InvalidateTokens()
+    {
+        Tokens.Invalidate();
+        if (accountTokens.IsValueCreated)
+        {
+            accountTokens.Value.Invalidate();
+        }
     }
 
     /// <summary>Creates a client; <paramref name="configure"/> sets the address and credential.</summary>
@@ -76,10 +93,23 @@ public sealed class ExchangeClient : IDisposable
     /// <summary>Administration (operators only).</summary>
     public AdminService.AdminServiceClient Admin { get; }
 
+    /// <summary>
+    /// The authority's own credentials: rotate its key, replace its secret, see every change to them.
+    /// These calls carry a separate, short-lived token with the <c>account</c> scope (issued only when
+    /// asked for), which this client requests by itself. Revoking or replacing a credential ends every
+    /// token issued before, this client's too: its next call after a refusal gets a new one, with the
+    /// credential in its options — so after rotating, create a new client with the new credential.
+    /// </summary>
+    public AccountService.AccountServiceClient Account { get; }
+
     /// <inheritdoc />
     public void Dispose()
     {
         channel.Dispose();
         Tokens.Dispose();
+        if (accountTokens.IsValueCreated)
+        {
+            accountTokens.Value.Dispose();
+        }
     }
 }

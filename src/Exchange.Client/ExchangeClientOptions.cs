@@ -35,7 +35,9 @@ public sealed class ExchangeClientOptions
     /// The scopes to request, e.g. <c>statistics.report</c>. Empty (the default) requests every scope
     /// the authority currently holds a grant for.
     /// </summary>
-    public IList<string> Scopes { get; } = new List<string>();
+    public IList<string> Scopes => scopes;
+
+    private List<string> scopes = [];
 
     /// <summary>The token endpoint; defaults to <c>/connect/token</c> on <see cref="Address"/>.</summary>
     public Uri? TokenEndpoint { get; set; }
@@ -80,6 +82,14 @@ public sealed class ExchangeClientOptions
             Address = new Uri(file.Server);
         }
         return this;
+    }
+
+    /// <summary>A copy of these options that asks for exactly <paramref name="requested"/>.</summary>
+    internal ExchangeClientOptions WithScopes(IEnumerable<string> requested)
+    {
+        var copy = (ExchangeClientOptions)MemberwiseClone();
+        copy.scopes = [.. requested];
+        return copy;
     }
 
     internal void Validate()

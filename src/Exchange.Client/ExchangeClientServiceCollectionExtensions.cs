@@ -8,9 +8,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class ExchangeClientServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers one shared <see cref="ExchangeClient"/> and its three typed service clients
+    /// Registers one shared <see cref="ExchangeClient"/> and its typed service clients
     /// (<see cref="StatisticsService.StatisticsServiceClient"/>, <see cref="ReferralService.ReferralServiceClient"/>,
-    /// <see cref="AdminService.AdminServiceClient"/>).
+    /// <see cref="AdminService.AdminServiceClient"/>, <see cref="AccountService.AccountServiceClient"/>).
     /// </summary>
     /// <example>
     /// <code>
@@ -30,6 +30,7 @@ public static class ExchangeClientServiceCollectionExtensions
         services.AddTransient(sp => sp.GetRequiredService<ExchangeClient>().Statistics);
         services.AddTransient(sp => sp.GetRequiredService<ExchangeClient>().Referrals);
         services.AddTransient(sp => sp.GetRequiredService<ExchangeClient>().Admin);
+        services.AddTransient(sp => sp.GetRequiredService<ExchangeClient>().Account);
         return services;
     }
 }

@@ -32,25 +32,6 @@ public sealed record CredentialFile
         JsonSerializer.Deserialize<CredentialFile>(File.ReadAllText(path), Options)
         ?? throw new InvalidDataException($"{path} is not a credential file.");
 
-    /// <summary>Writes the file so that only its owner can read it (mode 0600 where the platform has modes).</summary>
-    public void Save(string path)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var json = JsonSerializer.Serialize(this, Options);
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-        using (var stream = new FileStream(path, options))
-        using (var writer = new StreamWriter(stream))
-        {
-            writer.Write(json);
-        }
-        if (!OperatingSystem.IsWindows())
-        {
-            // UnixCreateMode applies only when the file is new; an existing file keeps its mode.
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-    }
+    /// <summary>Writes the file so that only its owner can read it (mode 0600 where the platform has modes), replacing it whole.</summary>
+    public void Save(string path) => OwnerOnlyFile.Write(path, JsonSerializer.Serialize(this, Options));
 }

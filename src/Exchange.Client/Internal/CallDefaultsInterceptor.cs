@@ -10,9 +10,9 @@ namespace Exchange.Client.Internal;
 /// attempt, so every retry of the call carries the same id and the server stores the write once. The
 /// id goes into a copy: the caller's request object is never changed, so reusing it for another
 /// write never turns that write into a silent duplicate. When the server answers UNAUTHENTICATED, the
-/// cached token is dropped so the next call gets a new one.
+/// cached tokens are dropped so the next call gets a new one.
 /// </summary>
-internal sealed class CallDefaultsInterceptor(TimeSpan defaultDeadline, TimeProvider time, ExchangeTokenProvider tokens) : Interceptor
+internal sealed class CallDefaultsInterceptor(TimeSpan defaultDeadline, TimeProvider time, Action invalidateTokens) : Interceptor
 {
     public override AsyncUnaryCall<TResponse> AsyncUnaryCall<TRequest, TResponse>(TRequest request, ClientInterceptorContext<TRequest, TResponse> context, AsyncUnaryCallContinuation<TRequest, TResponse> continuation)
     {
@@ -55,7 +55,7 @@ internal sealed class CallDefaultsInterceptor(TimeSpan defaultDeadline, TimeProv
     {
         if (e.StatusCode == StatusCode.Unauthenticated)
         {
-            tokens.Invalidate();
+            invalidateTokens();
         }
     }
 

@@ -1,0 +1,62 @@
+namespace Exchange.Contracts;
+
+/// <summary>Files that hold a secret or a private key: written so that only their owner can read them.</summary>
+public static class OwnerOnlyFile
+{
+    /// <summary>Mode 0600.</summary>
+    public const UnixFileMode Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    /// <summary>Mode 0700, for a folder that holds such files.</summary>
+    public const UnixFileMode DirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    /// <summary>
+    /// Writes <paramref name="content"/> to a file readable by its owner only, creating its folder
+    /// owner-only. When replacing, the content goes to a new file first and is moved into place, so a
+    /// failed write never leaves a half-written file; without <paramref name="replace"/>, an existing
+    /// file is an error (<see cref="IOException"/>).
+    /// </summary>
+    public static void Write(string path, string content, bool replace = true)
+    {
+        var full = Path.GetFullPath(path);
+        CreateDirectory(Path.GetDirectoryName(full)!);
+        if (!replace)
+        {
+            WriteNew(full, content);
+            return;
+        }
+        var temporary = $"{full}.{Guid.NewGuid():N}.tmp";
+        try
+        {
+            WriteNew(temporary, content);
+            File.Move(temporary, full, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    private static void WriteNew(string path, string content)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = Mode;
+        }
+        using var writer = new StreamWriter(new FileStream(path, options));
+        writer.Write(content);
+    }
+
+    /// <summary>Creates a folder readable by its owner only (its mode is left alone if it exists).</summary>
+    public static void CreateDirectory(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(path);
+        }
+        else
+        {
+            Directory.CreateDirectory(path, DirectoryMode);
+        }
+    }
+}
