@@ -13,6 +13,8 @@ public static class ExitCodes
     public const int Usage = 2;
     /// <summary>No credential, or the server could not be reached or refused the credential.</summary>
     public const int NotConnected = 3;
+    /// <summary>The server did what was asked, but its result could not be kept on this machine (e.g. a credential file could not be rewritten).</summary>
+    public const int LocalFailure = 4;
 }
 
 public static class AdminApp
@@ -46,6 +48,7 @@ public static class AdminApp
         root.Subcommands.Add(GrantCommands.Build());
         root.Subcommands.Add(IndicatorCommands.Build());
         root.Subcommands.Add(AuditCommands.Build());
+        root.Subcommands.Add(AccountCommands.Build());
         return root;
     }
 }

@@ -26,6 +26,11 @@ internal static class CommandRunner
                 await error.WriteLineAsync($"error: {e.Message}");
                 return ExitCodes.Usage;
             }
+            catch (AdminLocalException e)
+            {
+                await error.WriteLineAsync($"error: {e.Message}");
+                return ExitCodes.LocalFailure;
+            }
             catch (AdminConnectionException e)
             {
                 await error.WriteLineAsync($"error: {e.Message}");
@@ -54,6 +59,14 @@ internal static class CommandRunner
                 {
                     await error.WriteLineAsync($"  {violation.Field}: {violation.Description}");
                 }
+                var precondition = e.GetRpcStatus()?.GetDetail<Google.Rpc.PreconditionFailure>();
+                foreach (var violation in precondition?.Violations ?? [])
+                {
+                    if (Hints.TryGetValue(violation.Type, out var hint))
+                    {
+                        await error.WriteLineAsync($"  hint: {hint}");
+                    }
+                }
                 return ExitCodes.RequestFailed;
             }
             catch (HttpRequestException e)
@@ -62,6 +75,18 @@ internal static class CommandRunner
                 return ExitCodes.NotConnected;
             }
         });
+
+    /// <summary>What to do instead, for the refusals an operator meets in daily work.</summary>
+    private static readonly Dictionary<string, string> Hints = new(StringComparer.Ordinal)
+    {
+        ["CREDENTIAL_EXISTS"] = "the authority adds its own credentials with its current one ('exchange-admin --credential <its file> account …', " +
+            "or AccountService); if it has lost them, it hands over a new public key, one operator runs 'exchange-admin credential propose <authority-id> …' " +
+            "and a second operator approves it.",
+        ["SECOND_OPERATOR"] = "another operator, with their own credential, approves it: 'exchange-admin credential approve <change-id> --reason …'.",
+        ["LAST_OPERATOR"] = "configure another operator on the server first (Exchange:Operators in its configuration).",
+        ["OPERATORS_FROM_CONFIGURATION"] = "operators are configured on the server (Exchange:Operators, with the person's public key); see README.md.",
+        ["KIND_POLICY"] = "see the table of which kinds may hold which scopes in README.md.",
+    };
 
     private static string StatusName(StatusCode code) => code switch
     {
@@ -91,6 +116,8 @@ internal static class CommandRunner
         }
 
         public void Table(IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows) => Tables.Write(writer, headers, rows);
+
+        public void Line(string text) => writer.WriteLine(text);
     }
 }
 

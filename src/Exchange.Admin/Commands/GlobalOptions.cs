@@ -37,10 +37,13 @@ internal static class GlobalOptions
             ? fromEnvironment
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify), "exchange", "operator-credential.json");
 
+    /// <summary>The operator credential file in use.</summary>
+    public static string CredentialPath(ParseResult parse) => parse.GetValue(Credential) ?? DefaultCredentialPath();
+
     /// <summary>Connects as the operator; throws <see cref="AdminUsageException"/> when there is no usable credential.</summary>
     public static ExchangeClient Connect(ParseResult parse)
     {
-        var path = parse.GetValue(Credential) ?? DefaultCredentialPath();
+        var path = CredentialPath(parse);
         if (!File.Exists(path))
         {
             throw new AdminConnectionException($"No operator credential at {path}. Start the server once (it writes one there), or pass --credential.");
@@ -86,3 +89,6 @@ internal static class GlobalOptions
 internal sealed class AdminConnectionException(string message) : Exception(message);
 
 internal sealed class AdminUsageException(string message) : Exception(message);
+
+/// <summary>The server did what was asked, but keeping its result on this machine failed.</summary>
+internal sealed class AdminLocalException(string message) : Exception(message);
