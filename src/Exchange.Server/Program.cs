@@ -7,7 +7,9 @@ using Exchange.Server.Statistics;
 using Exchange.Server.Storage;
 using Exchange.Server.Telemetry;
 
-var builder = WebApplication.CreateBuilder(args);
+// Configuration comes from the application's folder whatever the working directory: a service
+// manager starts the server from /, and appsettings.json must still be found.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 builder.AddExchangeStorage();
 builder.AddExchangeAudit();

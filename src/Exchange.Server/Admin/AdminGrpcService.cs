@@ -1,26 +1,40 @@
 using Exchange.Server.Audit;
 using Exchange.Server.Authorization;
+using Exchange.Server.Hosting;
 using Exchange.Server.Identity;
 using Exchange.Server.Statistics;
+using Exchange.Server.Storage;
 using Exchange.Server.Validation;
 using Exchange.V1;
 using Grpc.Core;
+using CredentialOrigin = Exchange.Server.Storage.CredentialOrigin;
 
 namespace Exchange.Server.Admin;
 
 /// <summary>AdminService on the wire: validates, calls the administration rules, maps back.</summary>
+[BindServiceMethod(typeof(AdminGrpcService), nameof(BindService))]
 public sealed class AdminGrpcService(
     AuthorityAdministration authorities,
     CredentialRegistry credentials,
+    CredentialChanges changes,
     GrantAdministration grants,
     IndicatorCatalogue indicators,
     AuditReader audit,
     TimeProvider time) : AdminService.AdminServiceBase
 {
+    public static void BindService(ServiceBinderBase binder, AdminService.AdminServiceBase service) =>
+        AdminService.BindService(new MalformedMessageBinder(binder), service);
+
     public override async Task<CreateAuthorityResponse> CreateAuthority(CreateAuthorityRequest request, ServerCallContext context)
     {
         var (authority, violations) = AdminRequestValidator.Authority(request.Authority, creating: true);
         violations.ThrowIfAny();
+        if (authority.Kind == PartyKind.Operator)
+        {
+            // An operator who could create another could approve their own break-glass changes through it.
+            throw DomainException.FailedPrecondition("OPERATORS_FROM_CONFIGURATION", authority.Id,
+                "Operators are not registered through the API: they are configured on the server (Exchange:Operators), so that no operator can create another.");
+        }
         var created = await authorities.CreateAsync(authority, context.GetCaller().AuthorityId, context.CancellationToken);
         return new CreateAuthorityResponse { Authority = created.ToProto() };
     }
@@ -71,20 +85,16 @@ public sealed class AdminGrpcService(
     {
         var v = new FieldViolations();
         v.Require(Identifiers.IsAuthorityId(request.AuthorityId), "authority_id", "An authority id.");
-        var key = PublicJwk.Parse(request.PublicJwk, out var error);
-        if (key is null)
-        {
-            v.Add("public_jwk", error!);
-        }
+        var key = AdminRequestValidator.Jwk(v, request.PublicJwk);
         v.ThrowIfAny();
-        var credential = await credentials.AddKeyAsync(request.AuthorityId, key!, context.GetCaller().AuthorityId, context.CancellationToken);
+        var credential = await credentials.AddKeyAsync(request.AuthorityId, key!, CredentialOrigin.Onboarding, context.GetCaller().AuthorityId, context.CancellationToken);
         return new AddKeyCredentialResponse { Credential = credential.ToProto() };
     }
 
     public override async Task<AddSecretCredentialResponse> AddSecretCredential(AddSecretCredentialRequest request, ServerCallContext context)
     {
         AdminRequestValidator.AuthorityId(request.AuthorityId);
-        var (credential, secret) = await credentials.AddSecretAsync(request.AuthorityId, context.GetCaller().AuthorityId, context.CancellationToken);
+        var (credential, secret) = await credentials.AddSecretAsync(request.AuthorityId, CredentialOrigin.Onboarding, context.GetCaller().AuthorityId, context.CancellationToken);
         return new AddSecretCredentialResponse { Credential = credential.ToProto(), ClientSecret = secret };
     }
 
@@ -128,11 +138,7 @@ public sealed class AdminGrpcService(
         var v = new FieldViolations();
         v.Require(request.AuthorityId.Length == 0 || Identifiers.IsAuthorityId(request.AuthorityId), "authority_id", "Empty, or an authority id.");
         Paging.CheckPageSize(v, request.PageSize, 1000);
-        var after = Paging.Decode(v, "grants", request.PageToken);
-        if (after is not null && !GrantAdministration.IsPageKey(after))
-        {
-            v.Add("page_token", "Not a page token from this list; pass next_page_token unchanged.");
-        }
+        var after = Paging.DecodeTimeKey(v, "grants", request.PageToken);
         v.ThrowIfAny();
         var (page, last) = await grants.ListAsync(request.AuthorityId, request.IncludeInactive, after, Paging.Size(request.PageSize, 100), context.CancellationToken);
         var now = time.GetUtcNow();
@@ -184,6 +190,52 @@ public sealed class AdminGrpcService(
         {
             Events = { page.Select(e => e.ToProto()) },
             NextPageToken = last is null ? "" : Paging.Encode("audit", last.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        };
+    }
+
+    public override async Task<ProposeCredentialChangeResponse> ProposeCredentialChange(ProposeCredentialChangeRequest request, ServerCallContext context)
+    {
+        var v = new FieldViolations();
+        v.Require(Identifiers.IsAuthorityId(request.AuthorityId), "authority_id", "An authority id.");
+        var key = AdminRequestValidator.Jwk(v, request.PublicJwk);
+        AdminRequestValidator.Reason(v, request.Reason);
+        v.ThrowIfAny();
+        var change = await changes.ProposeAsync(request.AuthorityId, key!, request.RevokeExisting, request.Reason, context.GetCaller().AuthorityId, context.CancellationToken);
+        return new ProposeCredentialChangeResponse { Change = change.ToProto(changes.IsExpired(change)) };
+    }
+
+    public override async Task<ApproveCredentialChangeResponse> ApproveCredentialChange(ApproveCredentialChangeRequest request, ServerCallContext context)
+    {
+        var v = new FieldViolations();
+        AdminRequestValidator.Id(v, request.ChangeId, "change_id");
+        AdminRequestValidator.Reason(v, request.Reason);
+        v.ThrowIfAny();
+        var (change, credential) = await changes.ApproveAsync(request.ChangeId, request.Reason, context.GetCaller().AuthorityId, context.CancellationToken);
+        return new ApproveCredentialChangeResponse { Change = change.ToProto(expired: false), Credential = credential.ToProto() };
+    }
+
+    public override async Task<RejectCredentialChangeResponse> RejectCredentialChange(RejectCredentialChangeRequest request, ServerCallContext context)
+    {
+        var v = new FieldViolations();
+        AdminRequestValidator.Id(v, request.ChangeId, "change_id");
+        AdminRequestValidator.Reason(v, request.Reason);
+        v.ThrowIfAny();
+        var change = await changes.RejectAsync(request.ChangeId, request.Reason, context.GetCaller().AuthorityId, context.CancellationToken);
+        return new RejectCredentialChangeResponse { Change = change.ToProto(expired: false) };
+    }
+
+    public override async Task<ListCredentialChangesResponse> ListCredentialChanges(ListCredentialChangesRequest request, ServerCallContext context)
+    {
+        var v = new FieldViolations();
+        v.Require(request.AuthorityId.Length == 0 || Identifiers.IsAuthorityId(request.AuthorityId), "authority_id", "Empty, or an authority id.");
+        Paging.CheckPageSize(v, request.PageSize, 1000);
+        var after = Paging.DecodeTimeKey(v, "credential-changes", request.PageToken);
+        v.ThrowIfAny();
+        var (page, last) = await changes.ListAsync(request.AuthorityId, request.IncludeDecided, after, Paging.Size(request.PageSize, 100), context.CancellationToken);
+        return new ListCredentialChangesResponse
+        {
+            Changes = { page.Select(c => c.ToProto(changes.IsExpired(c))) },
+            NextPageToken = last is null ? "" : Paging.Encode("credential-changes", last),
         };
     }
 

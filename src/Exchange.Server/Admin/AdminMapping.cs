@@ -30,6 +30,8 @@ internal static class AdminMapping
             CreateTime = Timestamp.FromDateTimeOffset(c.CreatedAt),
             CreatedBy = c.CreatedBy,
             RevokedBy = c.RevokedBy ?? "",
+            RevokeReason = c.RevokeReason ?? "",
+            Origin = (Exchange.V1.CredentialOrigin)c.Origin,
         };
         if (c.RevokedAt is { } revoked)
         {
@@ -100,5 +102,36 @@ internal static class AdminMapping
         Outcome = e.Outcome == AuditOutcomeKind.Succeeded ? AuditOutcome.Succeeded : AuditOutcome.Denied,
         PreviousHash = e.PreviousHash,
         Hash = e.Hash,
+        SubjectAuthorityId = e.SubjectAuthorityId,
+        Count = e.Count,
     };
+
+    public static CredentialChange ToProto(this CredentialChangeEntity c, bool expired)
+    {
+        var proto = new CredentialChange
+        {
+            Id = c.Id,
+            AuthorityId = c.AuthorityId,
+            KeyId = c.KeyId,
+            RevokeExisting = c.RevokeExisting,
+            Reason = c.Reason,
+            RequestedBy = c.RequestedBy,
+            RequestTime = Timestamp.FromDateTimeOffset(c.RequestedAt),
+            ExpireTime = Timestamp.FromDateTimeOffset(c.ExpiresAt),
+            State = expired ? Exchange.V1.CredentialChangeState.Expired : c.State switch
+            {
+                Storage.CredentialChangeState.Approved => Exchange.V1.CredentialChangeState.Approved,
+                Storage.CredentialChangeState.Rejected => Exchange.V1.CredentialChangeState.Rejected,
+                _ => Exchange.V1.CredentialChangeState.Pending,
+            },
+            DecidedBy = c.DecidedBy ?? "",
+            DecideReason = c.DecisionReason ?? "",
+            CredentialId = c.CredentialId ?? "",
+        };
+        if (c.DecidedAt is { } decided)
+        {
+            proto.DecideTime = Timestamp.FromDateTimeOffset(decided);
+        }
+        return proto;
+    }
 }

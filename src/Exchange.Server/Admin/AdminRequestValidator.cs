@@ -1,3 +1,4 @@
+using Exchange.Server.Audit;
 using Exchange.Server.Identity;
 using Exchange.Server.Storage;
 using Exchange.Server.Validation;
@@ -18,7 +19,8 @@ public static class AdminRequestValidator
             v.Add("authority", "Required.");
             return (null!, v);
         }
-        v.Require(Identifiers.IsAuthorityId(authority.Id), "authority.id", "3–63 characters of lower-case letters, digits and '-', starting with a letter.");
+        v.Require(Identifiers.IsAuthorityId(authority.Id) && !(creating && SystemActors.ReservedAuthorityIds.Contains(authority.Id)), "authority.id",
+            "3–63 characters of lower-case letters, digits and '-', starting with a letter, and not a reserved word (bootstrap, system, server, …).");
         v.Length(authority.Name, "authority.name", 1, 200);
         var organisationNumber = Identifiers.NormaliseOrganisationNumber(authority.OrganisationNumber);
         v.Require(organisationNumber is not null, "authority.organisation_number", "10 digits (NNNNNN-NNNN accepted) with a valid check digit.");
@@ -49,6 +51,17 @@ public static class AdminRequestValidator
 
     public static void Reason(FieldViolations v, string reason, string field = "reason") => v.Length(reason, field, 1, MaxReason);
 
+    /// <summary>A public JWK for a credential; null, with a violation on <paramref name="field"/> saying why, when it is not one.</summary>
+    public static PublicJwk? Jwk(FieldViolations v, string json, string field = "public_jwk")
+    {
+        var key = PublicJwk.Parse(json, out var error);
+        if (key is null)
+        {
+            v.Add(field, error!);
+        }
+        return key;
+    }
+
     public static void Id(FieldViolations v, string id, string field) =>
         v.Require(Guid.TryParse(id, out _), field, "An id as returned by the server (a UUID).");
 
@@ -56,14 +69,25 @@ public static class AdminRequestValidator
     {
         var v = new FieldViolations();
         v.Require(Identifiers.IsAuthorityId(request.AuthorityId), "authority_id", "An authority id.");
-        v.Require(Scopes.IsKnown(request.Scope), "scope", $"One of: {string.Join(", ", Scopes.All)}.");
+        v.Require(Scopes.IsGrantable(request.Scope), "scope", $"One of: {string.Join(", ", Scopes.Grantable)}.");
         Reason(v, request.Reason);
-        if (request.ValidTo is not null)
+        var fromValid = Time(v, request.ValidFrom, "valid_from");
+        var toValid = Time(v, request.ValidTo, "valid_to");
+        if (fromValid && toValid && request.ValidTo is not null)
         {
             var from = request.ValidFrom?.ToDateTimeOffset();
             v.Require(from is null || request.ValidTo.ToDateTimeOffset() > from, "valid_to", "Must be after valid_from.");
         }
         v.ThrowIfAny();
+    }
+
+    /// <summary>An absent timestamp, or one a date can hold (years 1–9999, nanos 0–999,999,999); adds a violation otherwise.</summary>
+    public static bool Time(FieldViolations v, Google.Protobuf.WellKnownTypes.Timestamp? time, string field)
+    {
+        // 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z, the range of the protobuf Timestamp and of DateTimeOffset.
+        var ok = time is null || (time.Nanos is >= 0 and <= 999_999_999 && time.Seconds is >= -62_135_596_800 and <= 253_402_300_799);
+        v.Require(ok, field, "A timestamp between years 1 and 9999.");
+        return ok;
     }
 
     public static IndicatorEntity Indicator(Indicator? indicator, bool creating)

@@ -1,4 +1,6 @@
 using Exchange.Server.Audit;
+using Exchange.Server.Authorization;
+using Exchange.Server.Identity;
 using Exchange.Server.Storage;
 using Exchange.Server.Validation;
 using Microsoft.EntityFrameworkCore;
@@ -10,14 +12,17 @@ public sealed class AuthorityAdministration(ExchangeDbContext db, AuditLog audit
 {
     public async Task<AuthorityEntity> CreateAsync(AuthorityEntity authority, string actor, CancellationToken cancellationToken)
     {
-        if (await db.Authorities.AnyAsync(a => a.Id == authority.Id, cancellationToken))
-        {
-            throw new DomainException(DomainError.AlreadyExists, "An authority with this id already exists.");
-        }
         authority.Enabled = true;
         authority.CreatedAt = authority.UpdatedAt = time.GetUtcNow();
-        db.Authorities.Add(authority);
-        await audit.SaveWithAuditAsync(db, new AuditRecord(actor, "authority.created", "authority", authority.Id), cancellationToken);
+        await audit.SaveWithAuditAsync(db, new AuditRecord(actor, "authority.created", "authority", authority.Id) { SubjectAuthorityId = authority.Id }, async () =>
+        {
+            // Inside the audit lock and transaction, so that two concurrent creations of one id get ALREADY_EXISTS, not a constraint error.
+            if (await db.Authorities.AnyAsync(a => a.Id == authority.Id, cancellationToken))
+            {
+                throw new DomainException(DomainError.AlreadyExists, "An authority with this id already exists.");
+            }
+            db.Authorities.Add(authority);
+        }, cancellationToken);
         return authority;
     }
 
@@ -44,7 +49,7 @@ public sealed class AuthorityAdministration(ExchangeDbContext db, AuditLog audit
         authority.OrganisationNumber = organisationNumber;
         authority.AreaCodes = areaCodes;
         authority.UpdatedAt = time.GetUtcNow();
-        await audit.SaveWithAuditAsync(db, new AuditRecord(actor, "authority.updated", "authority", authority.Id), cancellationToken);
+        await audit.SaveWithAuditAsync(db, new AuditRecord(actor, "authority.updated", "authority", authority.Id) { SubjectAuthorityId = authority.Id }, cancellationToken);
         return authority;
     }
 
@@ -53,7 +58,18 @@ public sealed class AuthorityAdministration(ExchangeDbContext db, AuditLog audit
         var authority = await GetAsync(authorityId, cancellationToken);
         authority.Enabled = enabled;
         authority.UpdatedAt = time.GetUtcNow();
-        await audit.SaveWithAuditAsync(db, new AuditRecord(actor, enabled ? "authority.enabled" : "authority.disabled", "authority", authority.Id), cancellationToken);
+        await audit.SaveWithAuditAsync(db, new AuditRecord(actor, enabled ? "authority.enabled" : "authority.disabled", "authority", authority.Id) { SubjectAuthorityId = authority.Id }, async () =>
+        {
+            if (!enabled)
+            {
+                // Its tokens end now, so that enabling it again does not bring them back.
+                await IssuedTokens.EndAllAsync(db, authority.Id, cancellationToken);
+                if (authority.Kind == PartyKind.Operator)
+                {
+                    await OperatorContinuity.EnsureAsync(db, time.GetUtcNow(), cancellationToken);
+                }
+            }
+        }, cancellationToken);
         return authority;
     }
 }

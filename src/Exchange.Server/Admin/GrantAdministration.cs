@@ -1,5 +1,6 @@
 using Exchange.Server.Audit;
 using Exchange.Server.Authorization;
+using Exchange.Server.Identity;
 using Exchange.Server.Storage;
 using Exchange.Server.Validation;
 using Microsoft.EntityFrameworkCore;
@@ -15,7 +16,9 @@ public sealed class GrantAdministration(ExchangeDbContext db, AuditLog audit, Ti
             ?? throw new DomainException(DomainError.NotFound, "No such authority.");
         if (!AccessPolicy.MayHold(authority.Kind, scope))
         {
-            throw new DomainException(DomainError.PermissionDenied, $"An authority of kind {authority.Kind} may never hold the scope {scope}.");
+            // The rule, not the operator's rights, refuses it: a precondition, not a permission.
+            throw DomainException.FailedPrecondition("KIND_POLICY", authorityId,
+                $"An authority of kind {authority.Kind.ToString().ToLowerInvariant()} may never hold the scope {scope} (see the kind policy in README.md).");
         }
         var now = time.GetUtcNow();
         var grant = new GrantEntity
@@ -30,7 +33,7 @@ public sealed class GrantAdministration(ExchangeDbContext db, AuditLog audit, Ti
             CreatedAt = now,
         };
         db.Grants.Add(grant);
-        await audit.SaveWithAuditAsync(db, new AuditRecord(actor, "grant.created", "grant", grant.Id), cancellationToken);
+        await audit.SaveWithAuditAsync(db, new AuditRecord(actor, "grant.created", "grant", grant.Id) { SubjectAuthorityId = authorityId }, cancellationToken);
         return grant;
     }
 
@@ -38,14 +41,23 @@ public sealed class GrantAdministration(ExchangeDbContext db, AuditLog audit, Ti
     {
         var grant = await db.Grants.FirstOrDefaultAsync(g => g.Id == grantId, cancellationToken)
             ?? throw new DomainException(DomainError.NotFound, "No such grant.");
-        if (grant.RevokedAt is not null)
+        await audit.SaveWithAuditAsync(db, new AuditRecord(actor, "grant.revoked", "grant", grant.Id) { SubjectAuthorityId = grant.AuthorityId }, async () =>
         {
-            throw new DomainException(DomainError.FailedPrecondition, "The grant is already revoked.");
-        }
-        grant.RevokedAt = time.GetUtcNow();
-        grant.RevokedBy = actor;
-        grant.RevokeReason = reason;
-        await audit.SaveWithAuditAsync(db, new AuditRecord(actor, "grant.revoked", "grant", grant.Id), cancellationToken);
+            await db.Entry(grant).ReloadAsync(cancellationToken);
+            if (grant.RevokedAt is not null)
+            {
+                throw new DomainException(DomainError.FailedPrecondition, "The grant is already revoked.");
+            }
+            grant.RevokedAt = time.GetUtcNow();
+            grant.RevokedBy = actor;
+            grant.RevokeReason = reason;
+            // Tokens issued under the grant end with it, so granting the scope again later revives none.
+            await IssuedTokens.EndAllAsync(db, grant.AuthorityId, cancellationToken);
+            if (grant.Scope == Scopes.Admin)
+            {
+                await OperatorContinuity.EnsureAsync(db, time.GetUtcNow(), cancellationToken);
+            }
+        }, cancellationToken);
         return grant;
     }
 
@@ -62,9 +74,9 @@ public sealed class GrantAdministration(ExchangeDbContext db, AuditLog audit, Ti
             query = query.Where(g => g.RevokedAt == null && (g.ValidTo == null || g.ValidTo > now));
         }
         // Grant ids are random, so the keyset is (creation time, id), newest first.
-        if (ParseKey(afterKey) is { } after)
+        if (Paging.ParseTimeKey(afterKey) is { } after)
         {
-            query = query.Where(g => g.CreatedAt < after.CreatedAt || (g.CreatedAt == after.CreatedAt && g.Id.CompareTo(after.Id) > 0));
+            query = query.Where(g => g.CreatedAt < after.Time || (g.CreatedAt == after.Time && g.Id.CompareTo(after.Id) > 0));
         }
         var rows = await query.OrderByDescending(g => g.CreatedAt).ThenBy(g => g.Id).Take(pageSize + 1).ToListAsync(cancellationToken);
         if (rows.Count <= pageSize)
@@ -72,18 +84,7 @@ public sealed class GrantAdministration(ExchangeDbContext db, AuditLog audit, Ti
             return (rows, null);
         }
         var last = rows[pageSize - 1];
-        return (rows[..pageSize], $"{last.CreatedAt.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture)}:{last.Id}");
-    }
-
-    /// <summary>Whether a decoded page key has the shape this list writes.</summary>
-    public static bool IsPageKey(string key) => ParseKey(key) is not null;
-
-    private static (DateTimeOffset CreatedAt, string Id)? ParseKey(string? key)
-    {
-        var parts = key?.Split(':', 2);
-        return parts is { Length: 2 } && long.TryParse(parts[0], System.Globalization.CultureInfo.InvariantCulture, out var ticks) && ticks >= 0 && ticks <= DateTimeOffset.MaxValue.UtcTicks
-            ? (new DateTimeOffset(ticks, TimeSpan.Zero), parts[1])
-            : null;
+        return (rows[..pageSize], Paging.TimeKey(last.CreatedAt, last.Id));
     }
 
     public static Exchange.V1.GrantState StateAt(GrantEntity grant, DateTimeOffset now) =>

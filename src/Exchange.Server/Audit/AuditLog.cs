@@ -6,8 +6,35 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Exchange.Server.Audit;
 
+/// <summary>
+/// The actors of what the server does by itself. The colon keeps them apart from every authority id
+/// (letters, digits and '-' only), so no authority can ever be mistaken for the server in the log.
+/// </summary>
+public static class SystemActors
+{
+    public const string Bootstrap = "system:bootstrap";
+    public const string DemoSeed = "system:demo-seed";
+    public const string Server = "system:server";
+
+    /// <summary>
+    /// Ids no authority may take: the words the server's own actors and targets are named by, and
+    /// names that would read as the server or nobody in the audit log.
+    /// </summary>
+    public static readonly IReadOnlySet<string> ReservedAuthorityIds = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "bootstrap", "system", "server", "exchange", "configuration", "demo-seed", "anonymous", "unknown", "unknown-client", "root", "admin", "operator",
+    };
+}
+
 /// <summary>One audited action: ids only, never personal data.</summary>
-public sealed record AuditRecord(string ActorAuthorityId, string Action, string TargetType, string TargetId, AuditOutcomeKind Outcome = AuditOutcomeKind.Succeeded);
+public sealed record AuditRecord(string ActorAuthorityId, string Action, string TargetType, string TargetId, AuditOutcomeKind Outcome = AuditOutcomeKind.Succeeded)
+{
+    /// <summary>The authority whose data or access the action concerns, which may read the event; empty when none.</summary>
+    public string SubjectAuthorityId { get; init; } = "";
+
+    /// <summary>How many occurrences the event stands for (repeated denials in one window).</summary>
+    public int Count { get; init; } = 1;
+}
 
 /// <summary>
 /// The append-only, hash-chained audit log. Each event stores the SHA-256 of the previous one, so a
@@ -17,8 +44,8 @@ public sealed class AuditLog(TimeProvider time)
 {
     public const string GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
 
-    // Appends are serialised so that two events never claim the same predecessor. Replicas of the
-    // server would need a database lock here instead; the PostgreSQL issue adds it.
+    // Appends are serialised so that two events never claim the same predecessor: in this process by
+    // this lock, across processes on PostgreSQL by an advisory lock inside the transaction.
     private static readonly SemaphoreSlim AppendLock = new(1, 1);
 
     /// <summary>
@@ -31,10 +58,23 @@ public sealed class AuditLog(TimeProvider time)
     /// <summary>
     /// As <see cref="SaveWithAuditAsync(ExchangeDbContext, AuditRecord, CancellationToken)"/>, with
     /// <paramref name="work"/> run first inside the same transaction — for work that saves on its own,
-    /// such as OpenIddict's application manager. The append lock is always taken before the database
-    /// transaction, so two audited changes never wait on each other in opposite order.
+    /// such as OpenIddict's application manager, or that must see its own changes to check a rule.
     /// </summary>
-    public async Task SaveWithAuditAsync(ExchangeDbContext db, AuditRecord record, Func<Task> work, CancellationToken cancellationToken)
+    public Task SaveWithAuditAsync(ExchangeDbContext db, AuditRecord record, Func<Task> work, CancellationToken cancellationToken) =>
+        SaveWithAuditAsync(db, async () =>
+        {
+            await work();
+            return [record];
+        }, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> inside one transaction and appends the events it returns, in order:
+    /// for a change made of several audited steps (a break-glass approval revokes and adds credentials).
+    /// An exception from the work rolls everything back and appends nothing. The append lock is always
+    /// taken before the database transaction, so two audited changes never wait on each other in
+    /// opposite order.
+    /// </summary>
+    public async Task SaveWithAuditAsync(ExchangeDbContext db, Func<Task<IReadOnlyList<AuditRecord>>> work, CancellationToken cancellationToken)
     {
         await AppendLock.WaitAsync(cancellationToken);
         try
@@ -45,24 +85,31 @@ public sealed class AuditLog(TimeProvider time)
                 // Replicas share the chain: serialise appends across processes for this transaction.
                 await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(7341820912)", cancellationToken);
             }
-            await work();
+            var records = await work();
             var last = await db.AuditEvents.AsNoTracking().OrderByDescending(e => e.Sequence)
                 .Select(e => new { e.Sequence, e.Hash }).FirstOrDefaultAsync(cancellationToken);
-            var entity = new AuditEventEntity
+            var (sequence, previousHash) = (last?.Sequence ?? 0, last?.Hash ?? GenesisHash);
+            // Whole microseconds: what PostgreSQL stores, so the hash still matches when read back.
+            var now = TruncateToMicroseconds(time.GetUtcNow());
+            foreach (var record in records)
             {
-                Sequence = (last?.Sequence ?? 0) + 1,
-                // Whole microseconds: what PostgreSQL stores, so the hash still matches when read back.
-                Time = TruncateToMicroseconds(time.GetUtcNow()),
-                ActorAuthorityId = record.ActorAuthorityId,
-                Action = record.Action,
-                TargetType = record.TargetType,
-                TargetId = record.TargetId,
-                Outcome = record.Outcome,
-                PreviousHash = last?.Hash ?? GenesisHash,
-                Hash = "",
-            };
-            entity.Hash = ComputeHash(entity);
-            db.AuditEvents.Add(entity);
+                var entity = new AuditEventEntity
+                {
+                    Sequence = ++sequence,
+                    Time = now,
+                    ActorAuthorityId = record.ActorAuthorityId,
+                    SubjectAuthorityId = record.SubjectAuthorityId,
+                    Action = record.Action,
+                    TargetType = record.TargetType,
+                    TargetId = record.TargetId,
+                    Outcome = record.Outcome,
+                    Count = record.Count,
+                    PreviousHash = previousHash,
+                    Hash = "",
+                };
+                entity.Hash = previousHash = ComputeHash(entity);
+                db.AuditEvents.Add(entity);
+            }
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
@@ -81,6 +128,12 @@ public sealed class AuditLog(TimeProvider time)
             e.Sequence.ToString(CultureInfo.InvariantCulture),
             e.Time.UtcTicks.ToString(CultureInfo.InvariantCulture),
             e.ActorAuthorityId, e.Action, e.TargetType, e.TargetId, e.Outcome.ToString(), e.PreviousHash);
+        if (e.SubjectAuthorityId.Length > 0 || e.Count != 1)
+        {
+            // Fields added later are appended only when set, so events written before them still
+            // hash as they did; ids never contain a line break, so the two forms cannot collide.
+            canonical = string.Join('\n', canonical, e.SubjectAuthorityId, e.Count.ToString(CultureInfo.InvariantCulture));
+        }
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }
 

@@ -11,8 +11,11 @@ namespace Exchange.Server.Authorization;
 /// health and reflection, which stay open. It fails closed: a method without a declared scope, or
 /// one whose endpoint cannot be identified, admits nobody.
 /// </summary>
-public sealed class AccessInterceptor(RpcAccessRules rules, CallerAccess access, AuditLog audit, ExchangeDbContext db, ILogger<AccessInterceptor> logger) : Interceptor
+public sealed class AccessInterceptor(RpcAccessRules rules, CallerAccess access, AuditLog audit, DeniedCallAudit denials, ExchangeDbContext db, ILogger<AccessInterceptor> logger) : Interceptor
 {
+    /// <summary>What a call without a valid token is told, wherever it is refused.</summary>
+    public const string TokenRequired = "A valid access token is required (Authorization: Bearer <token from /connect/token>).";
+
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
         await AdmitAsync(context);
@@ -52,7 +55,7 @@ public sealed class AccessInterceptor(RpcAccessRules rules, CallerAccess access,
         if (user.Identity?.IsAuthenticated != true)
         {
             AuthorizationLog.Unauthenticated(logger, methodName);
-            throw new RpcException(new Status(StatusCode.Unauthenticated, "A valid access token is required (Authorization: Bearer …)."));
+            throw new RpcException(new Status(StatusCode.Unauthenticated, TokenRequired));
         }
         var required = method is null ? [] : rules.RequiredScopes(method.FullName);
         var decision = required.Count == 0
@@ -68,7 +71,11 @@ public sealed class AccessInterceptor(RpcAccessRules rules, CallerAccess access,
         }
         if (!decision.Allowed)
         {
-            await audit.SaveWithAuditAsync(db, new AuditRecord(decision.AuthorityId ?? "", "call.denied", "rpc", methodName, AuditOutcomeKind.Denied), context.CancellationToken);
+            var authorityId = decision.AuthorityId ?? "";
+            if (denials.OpensWindow(authorityId, methodName))
+            {
+                await audit.SaveWithAuditAsync(db, DeniedCallAudit.Denied(authorityId, methodName), context.CancellationToken);
+            }
             ExchangeMetrics.Denials.Add(1);
             throw new RpcException(new Status(StatusCode.PermissionDenied, decision.Refusal!));
         }

@@ -1,13 +1,24 @@
+using OpenIddict.Validation.AspNetCore;
+
 namespace Exchange.Server.Authorization;
 
 public static class AuthorizationExtensions
 {
+    /// <summary>The endpoint policy of every exchange RPC: a valid access token, checked before the call's message is read.</summary>
+    public const string CallerPolicy = "exchange-caller";
+
     /// <summary>Per-call authorisation of every exchange RPC against the token and the current store.</summary>
     public static WebApplicationBuilder AddExchangeAuthorization(this WebApplicationBuilder builder)
     {
+        builder.Services.AddAuthorization(options => options.AddPolicy(CallerPolicy, policy => policy
+            .AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
+            .RequireAuthenticatedUser()));
         builder.Services.AddSingleton<RpcAccessRules>();
         builder.Services.AddScoped<CallerAccess>();
         builder.Services.AddScoped<AccessInterceptor>();
+        builder.Services.AddSingleton<DeniedCallAudit>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<DeniedCallAudit>());
+        builder.Services.Configure<DeniedCallAuditOptions>(builder.Configuration.GetSection(DeniedCallAuditOptions.Section));
         return builder;
     }
 }

@@ -37,12 +37,12 @@ public sealed class CallerAccess(ExchangeDbContext db, TimeProvider time)
         {
             return new AccessDecision(null, authorityId, "The authority is disabled.");
         }
-        if (!int.TryParse(principal.GetClaim(Identity.TokenEndpoint.CredentialsVersionClaim), System.Globalization.CultureInfo.InvariantCulture, out var version)
-            || version < authority.CredentialsVersion)
+        if (!int.TryParse(principal.GetClaim(Identity.TokenEndpoint.TokenVersionClaim), System.Globalization.CultureInfo.InvariantCulture, out var version)
+            || version < authority.TokenVersion)
         {
-            return new AccessDecision(null, authorityId, "The access token was revoked with a credential; get a new one.", TokenRevoked: true);
+            return new AccessDecision(null, authorityId, "The access token has been revoked (credential, grant or authority changed); get a new one.", TokenRevoked: true);
         }
-        var scopes = (await GrantedScopesAsync(db, authority, time.GetUtcNow(), cancellationToken))
+        var scopes = (await UsableScopesAsync(db, authority, time.GetUtcNow(), cancellationToken))
             .Where(principal.HasScope)
             .ToHashSet(StringComparer.Ordinal);
         if (!tokenScopes.Any(scopes.Contains))
@@ -53,13 +53,18 @@ public sealed class CallerAccess(ExchangeDbContext db, TimeProvider time)
     }
 
     /// <summary>
-    /// The scopes an authority may use at <paramref name="now"/>: those with a grant that is neither
-    /// revoked nor outside its window, and that its kind may ever hold. The token endpoint issues
-    /// these and every call is checked against them.
+    /// The scopes an (enabled) authority may use at <paramref name="now"/>: those with a grant that is
+    /// neither revoked nor outside its window and that its kind may ever hold, and the account scope,
+    /// which every authority holds over its own credentials. The token endpoint issues these and every
+    /// call is checked against them.
     /// </summary>
-    public static async Task<HashSet<string>> GrantedScopesAsync(ExchangeDbContext db, AuthorityEntity authority, DateTimeOffset now, CancellationToken cancellationToken) =>
-        (await db.Grants.AsNoTracking().Where(g => g.AuthorityId == authority.Id && g.RevokedAt == null).ToListAsync(cancellationToken))
+    public static async Task<HashSet<string>> UsableScopesAsync(ExchangeDbContext db, AuthorityEntity authority, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var scopes = (await db.Grants.AsNoTracking().Where(g => g.AuthorityId == authority.Id && g.RevokedAt == null).ToListAsync(cancellationToken))
             .Where(g => g.IsValidAt(now) && AccessPolicy.MayHold(authority.Kind, g.Scope))
             .Select(g => g.Scope)
             .ToHashSet(StringComparer.Ordinal);
+        scopes.Add(Identity.Scopes.Account);
+        return scopes;
+    }
 }

@@ -14,6 +14,7 @@ public sealed class RpcAccessRules
         StatisticsService.Descriptor,
         ReferralService.Descriptor,
         AdminService.Descriptor,
+        AccountService.Descriptor,
     ];
 
     private readonly FrozenDictionary<string, string[]> scopesByPath = Services

@@ -1,11 +1,11 @@
 using System.Security.Cryptography;
 using Exchange.Contracts;
+using Exchange.Server.Audit;
 using Exchange.Server.Authorization;
 using Exchange.Server.Identity;
 using Exchange.Server.Statistics;
 using Exchange.Server.Storage;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.IdentityModel.Tokens;
 
 namespace Exchange.Server;
 
@@ -30,6 +30,8 @@ internal static class DemoSeed
         Demo("ornskoldsvik-kommun", "Örnsköldsviks kommun", PartyKind.Municipality, "2120002460", "2284"),
         Demo("lansstyrelsen-vasternorrland", "Länsstyrelsen Västernorrland", PartyKind.County, "2021002395", "22"),
         Demo("kvinnojouren-sundsvall", "Kvinnojouren i Sundsvall", PartyKind.Shelter, "8024000005", "2281"),
+        // A second operator, so that break glass (two operators) can be tried; in production operators come from configuration.
+        Demo("exchange-operator-2", "Exchange operators (second operator, demo)", PartyKind.Operator, "2021009994"),
     ];
 
     public static async Task SeedAsync(IServiceProvider services, string serverAddress, string directory, ILogger logger, CancellationToken cancellationToken)
@@ -42,12 +44,11 @@ internal static class DemoSeed
                 continue;
             }
             var authority = Demo(template.Id, template.Name, template.Kind, template.OrganisationNumber, [.. template.AreaCodes]);
-            var secret = await OperatorBootstrap.CreateAuthorityAsync(services, authority, AccessPolicy.TypicalScopes(authority.Kind), "demo seed (Development)", cancellationToken);
+            var secret = await OperatorBootstrap.CreateAuthorityAsync(services, authority, AccessPolicy.TypicalScopes(authority.Kind), "demo seed (Development)", SystemActors.DemoSeed, cancellationToken);
             using var rsa = RSA.Create(2048);
             var keyId = $"{authority.Id}-demo";
-            var jwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(rsa.ExportParameters(false)) { KeyId = keyId });
-            var publicJwk = PublicJwk.Parse(System.Text.Json.JsonSerializer.Serialize(new { kty = jwk.Kty, kid = keyId, n = jwk.N, e = jwk.E }), out _)!;
-            await services.GetRequiredService<CredentialRegistry>().AddKeyAsync(authority.Id, publicJwk, OperatorBootstrap.Actor, cancellationToken);
+            var publicJwk = PublicJwk.Parse(PublicKeys.JwkFromPem(rsa.ExportSubjectPublicKeyInfoPem(), keyId), out _)!;
+            await services.GetRequiredService<CredentialRegistry>().AddKeyAsync(authority.Id, publicJwk, CredentialOrigin.System, SystemActors.DemoSeed, cancellationToken);
             var path = Path.Combine(directory, $"{authority.Id}.json");
             new CredentialFile
             {
@@ -65,7 +66,7 @@ internal static class DemoSeed
         {
             if (!await db.Indicators.AnyAsync(i => i.Code == indicator.Code, cancellationToken))
             {
-                await catalogue.CreateAsync(indicator, OperatorBootstrap.Actor, cancellationToken);
+                await catalogue.CreateAsync(indicator, SystemActors.DemoSeed, cancellationToken);
             }
         }
     }

@@ -1,36 +1,129 @@
+using System.Threading.RateLimiting;
+using Exchange.Server.Account;
 using Exchange.Server.Admin;
 using Exchange.Server.Authorization;
 using Exchange.Server.Referrals;
 using Exchange.Server.Statistics;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using OpenIddict.Abstractions;
+using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Exchange.Server.Hosting;
 
+/// <summary>Configuration section <c>Exchange:Grpc</c>.</summary>
+public sealed class GrpcHostingOptions
+{
+    public const string Section = "Exchange:Grpc";
+
+    /// <summary>Serve gRPC server reflection (open without a token). Default: on in Development only.</summary>
+    public bool Reflection { get; set; }
+}
+
+/// <summary>Configuration section <c>Exchange:RateLimits</c>: calls per authority, across all its tokens, on this server.</summary>
+public sealed class RateLimitOptions
+{
+    public const string Section = "Exchange:RateLimits";
+
+    /// <summary>Sustained calls per second per authority; 0 turns the limit off. Default 200.</summary>
+    public int CallsPerSecondPerAuthority { get; set; } = 200;
+
+    /// <summary>Calls an authority may make at once above the sustained rate. Default 400.</summary>
+    public int Burst { get; set; } = 400;
+}
+
 public static class GrpcExtensions
 {
-    /// <summary>Limits on what a caller controls: the largest message a call may send.</summary>
-    public const int MaxReceiveMessageSize = 8 * 1024 * 1024;
+    /// <summary>
+    /// Limits on what a caller sends, per service, as large as its contract needs: statistics carry up
+    /// to 10,000 cells per message (both SubmitStatistics and each UploadStatistics chunk); referrals
+    /// one person and a message of 4,000 characters; administration a JWK of 8 KB or an indicator.
+    /// </summary>
+    public const int StatisticsMaxMessage = 4 * 1024 * 1024;
+    public const int ReferralMaxMessage = 256 * 1024;
+    public const int AdminMaxMessage = 256 * 1024;
+    public const int AccountMaxMessage = 64 * 1024;
+    public const int DefaultMaxMessage = 64 * 1024;
 
-    /// <summary>gRPC with the access interceptor on every call, health checks and reflection.</summary>
+    private const string PerAuthority = "per-authority";
+
+    /// <summary>gRPC with the access interceptor on every call, health checks, reflection where enabled, and per-authority rate limits.</summary>
     public static WebApplicationBuilder AddExchangeGrpc(this WebApplicationBuilder builder)
     {
         builder.Services.AddGrpc(options =>
         {
-            options.MaxReceiveMessageSize = MaxReceiveMessageSize;
+            options.MaxReceiveMessageSize = DefaultMaxMessage;
+            // gzip as usual, but a message that is not valid gzip is INVALID_ARGUMENT, not UNKNOWN.
+            options.CompressionProviders = [new CheckedGzipCompressionProvider()];
             options.Interceptors.Add<AccessInterceptor>();
             options.Interceptors.Add<DomainErrorInterceptor>();
-        });
+        })
+            .AddServiceOptions<StatisticsGrpcService>(o => o.MaxReceiveMessageSize = StatisticsMaxMessage)
+            .AddServiceOptions<ReferralGrpcService>(o => o.MaxReceiveMessageSize = ReferralMaxMessage)
+            .AddServiceOptions<AdminGrpcService>(o => o.MaxReceiveMessageSize = AdminMaxMessage)
+            .AddServiceOptions<AccountGrpcService>(o => o.MaxReceiveMessageSize = AccountMaxMessage);
+        // Kestrel binds only its endpoints from configuration; its limits (appsettings.json's
+        // Kestrel:Limits, the defaults documented in README.md) are bound here.
+        builder.Services.Configure<KestrelServerOptions>(o => builder.Configuration.GetSection("Kestrel:Limits").Bind(o.Limits));
         builder.Services.AddGrpcHealthChecks();
+        // Registered always, mapped only where enabled.
         builder.Services.AddGrpcReflection();
+        builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, GrpcAuthorizationResultHandler>();
+        builder.Services.AddSingleton<MalformedMessageLog>();
+        // The malformed-message log of the server handling a request is found through it.
+        builder.Services.AddHttpContextAccessor();
+
+        var limits = builder.Configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
+        builder.Services.AddRateLimiter(options =>
+        {
+            options.AddPolicy(PerAuthority, context =>
+            {
+                var authority = context.User.GetClaim(Claims.Subject);
+                return authority is null || limits.CallsPerSecondPerAuthority <= 0
+                    ? RateLimitPartition.GetNoLimiter("")
+                    : RateLimitPartition.GetTokenBucketLimiter(authority, _ => new TokenBucketRateLimiterOptions
+                    {
+                        TokensPerPeriod = limits.CallsPerSecondPerAuthority,
+                        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                        TokenLimit = Math.Max(limits.Burst, limits.CallsPerSecondPerAuthority),
+                        QueueLimit = 0,
+                    });
+            });
+            options.OnRejected = (rejected, _) => GrpcRefusal.IsGrpc(rejected.HttpContext)
+                ? new ValueTask(GrpcRefusal.WriteAsync(rejected.HttpContext, StatusCode.ResourceExhausted, "Too many calls from this authority; slow down and retry."))
+                : ValueTask.CompletedTask;
+        });
         return builder;
     }
 
     public static WebApplication MapExchangeGrpc(this WebApplication app)
     {
-        app.MapGrpcService<StatisticsGrpcService>();
-        app.MapGrpcService<ReferralGrpcService>();
-        app.MapGrpcService<AdminGrpcService>();
+        app.UseMiddleware<OpenServiceGuard>();
+        app.UseRateLimiter();
+        app.Use((context, next) =>
+        {
+            // Frame headers are checked as the body is read: a bad one is INVALID_ARGUMENT, not UNKNOWN.
+            if (GrpcRefusal.IsGrpc(context))
+            {
+                context.Request.Body = new FrameCheckingStream(context.Request.Body);
+            }
+            return next(context);
+        });
+        // Authorisation on the endpoint refuses a call without a valid token before its message is
+        // read; the access interceptor then decides scopes and grants against the store.
+        Exchange(app.MapGrpcService<StatisticsGrpcService>());
+        Exchange(app.MapGrpcService<ReferralGrpcService>());
+        Exchange(app.MapGrpcService<AdminGrpcService>());
+        Exchange(app.MapGrpcService<AccountGrpcService>());
         app.MapGrpcHealthChecksService();
-        app.MapGrpcReflectionService();
+        if ((app.Configuration.GetSection(GrpcHostingOptions.Section).Get<GrpcHostingOptions>() ?? new GrpcHostingOptions()).Reflection)
+        {
+            app.MapGrpcReflectionService();
+        }
         return app;
     }
+
+    private static void Exchange(GrpcServiceEndpointConventionBuilder endpoints) =>
+        endpoints.RequireAuthorization(AuthorizationExtensions.CallerPolicy).RequireRateLimiting(PerAuthority);
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Exchange.Server.Audit;
+using Exchange.Server.Authorization;
 using Exchange.Server.Storage;
 using Exchange.Server.Validation;
 using Microsoft.EntityFrameworkCore;
@@ -14,80 +15,59 @@ namespace Exchange.Server.Identity;
 /// the authority's OpenIddict application, which this class keeps in step: its JSON Web Key Set holds
 /// the active public keys and its (hashed) client secret the one active secret.
 /// </summary>
+/// <remarks>
+/// Nobody but the authority itself holds its credentials after onboarding: an operator may set only
+/// the first one (<see cref="CredentialOrigin.Onboarding"/>); later ones come from the authority
+/// (<see cref="CredentialOrigin.SelfService"/>) or from a change two operators agree on
+/// (<see cref="CredentialOrigin.BreakGlass"/>, see <see cref="CredentialChanges"/>). Every change is
+/// audited with the authority as its subject, so the authority can read it.
+/// </remarks>
 public sealed class CredentialRegistry(ExchangeDbContext db, IOpenIddictApplicationManager applications, AuditLog audit, TimeProvider time)
 {
-    public async Task<(CredentialEntity Credential, string Secret)> AddSecretAsync(string authorityId, string actor, CancellationToken cancellationToken)
+    /// <summary>Adds a client secret, replacing (and revoking) the authority's previous one; returns the secret, shown once.</summary>
+    public async Task<(CredentialEntity Credential, string Secret)> AddSecretAsync(string authorityId, CredentialOrigin origin, string actor, CancellationToken cancellationToken)
     {
         var authority = await FindAuthorityAsync(authorityId, cancellationToken);
-        var now = time.GetUtcNow();
-        var secret = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
-        var credential = new CredentialEntity
+        (CredentialEntity Credential, string Secret) added = default;
+        await audit.SaveWithAuditAsync(db, async () =>
         {
-            Id = Guid.NewGuid().ToString(),
-            AuthorityId = authorityId,
-            Kind = CredentialKind.ClientSecret,
-            SecretHash = HashSecret(secret),
-            CreatedAt = now,
-            CreatedBy = actor,
-        };
-        await audit.SaveWithAuditAsync(db, new AuditRecord(actor, "credential.secret_added", "credential", credential.Id), async () =>
-        {
-            // Inside the audit lock and transaction, so that concurrent replacements leave one active secret.
-            var previous = await db.Credentials.Where(c => c.AuthorityId == authorityId && c.Kind == CredentialKind.ClientSecret && c.RevokedAt == null).ToListAsync(cancellationToken);
-            foreach (var replaced in previous)
-            {
-                replaced.RevokedAt = now;
-                replaced.RevokedBy = actor;
-                replaced.RevokeReason = "replaced by a new secret";
-            }
-            if (previous.Count > 0)
-            {
-                // A secret is replaced because it may have leaked: its tokens end with it.
-                await RaiseCredentialsVersionAsync(authority, cancellationToken);
-            }
-            db.Credentials.Add(credential);
-            await SyncApplicationAsync(authority, newSecret: secret, cancellationToken);
+            await EnsureOriginAllowedAsync(authority, origin, cancellationToken);
+            var records = new List<AuditRecord>();
+            added = await StageSecretAsync(authority, origin, actor, records, cancellationToken);
+            await SyncApplicationAsync(authority, added.Secret, cancellationToken);
+            return records;
         }, cancellationToken);
-        return (credential, secret);
+        return added;
     }
 
     /// <summary>Registers a public JWK that <see cref="PublicJwk.Parse"/> has already checked.</summary>
-    public async Task<CredentialEntity> AddKeyAsync(string authorityId, PublicJwk key, string actor, CancellationToken cancellationToken)
+    public async Task<CredentialEntity> AddKeyAsync(string authorityId, PublicJwk key, CredentialOrigin origin, string actor, CancellationToken cancellationToken)
     {
         var authority = await FindAuthorityAsync(authorityId, cancellationToken);
-        var credential = new CredentialEntity
+        CredentialEntity? credential = null;
+        await audit.SaveWithAuditAsync(db, async () =>
         {
-            Id = Guid.NewGuid().ToString(),
-            AuthorityId = authorityId,
-            Kind = CredentialKind.PublicKey,
-            KeyId = key.KeyId,
-            PublicJwk = key.Json,
-            CreatedAt = time.GetUtcNow(),
-            CreatedBy = actor,
-        };
-        await audit.SaveWithAuditAsync(db, new AuditRecord(actor, "credential.key_added", "credential", credential.Id), async () =>
-        {
-            if (await db.Credentials.AnyAsync(c => c.AuthorityId == authorityId && c.KeyId == key.KeyId && c.RevokedAt == null, cancellationToken))
-            {
-                throw new DomainException(DomainError.AlreadyExists, "A key with this key id is already registered for the authority.");
-            }
-            db.Credentials.Add(credential);
+            await EnsureOriginAllowedAsync(authority, origin, cancellationToken);
+            var records = new List<AuditRecord>();
+            credential = await StageKeyAsync(authority, key, origin, actor, records, cancellationToken);
             await SyncApplicationAsync(authority, newSecret: null, cancellationToken);
+            return records;
         }, cancellationToken);
-        return credential;
+        return credential!;
     }
 
     /// <summary>
     /// Revokes a credential. Every token the authority holds ends with it (a token does not record
     /// which credential obtained it, and a revoked credential may have leaked); the authority's other
-    /// credentials simply get new tokens.
+    /// credentials simply get new tokens. With <paramref name="ownerOnly"/>, only that authority's
+    /// credentials are found (self-service).
     /// </summary>
-    public async Task<CredentialEntity> RevokeAsync(string credentialId, string actor, string reason, CancellationToken cancellationToken)
+    public async Task<CredentialEntity> RevokeAsync(string credentialId, string actor, string reason, CancellationToken cancellationToken, string? ownerOnly = null)
     {
-        var credential = await db.Credentials.FirstOrDefaultAsync(c => c.Id == credentialId, cancellationToken)
+        var credential = await db.Credentials.FirstOrDefaultAsync(c => c.Id == credentialId && (ownerOnly == null || c.AuthorityId == ownerOnly), cancellationToken)
             ?? throw new DomainException(DomainError.NotFound, "No such credential.");
         var authority = await FindAuthorityAsync(credential.AuthorityId, cancellationToken);
-        await audit.SaveWithAuditAsync(db, new AuditRecord(actor, "credential.revoked", "credential", credential.Id), async () =>
+        await audit.SaveWithAuditAsync(db, async () =>
         {
             await db.Entry(credential).ReloadAsync(cancellationToken);
             if (credential.RevokedAt is not null)
@@ -97,13 +77,17 @@ public sealed class CredentialRegistry(ExchangeDbContext db, IOpenIddictApplicat
             if (credential.AuthorityId == actor
                 && !await db.Credentials.AnyAsync(c => c.AuthorityId == actor && c.Id != credential.Id && c.RevokedAt == null, cancellationToken))
             {
-                throw new DomainException(DomainError.FailedPrecondition, "This is your own last active credential; add another before revoking it, or no operator could sign in.");
+                throw DomainException.FailedPrecondition("LAST_OWN_CREDENTIAL", credential.Id,
+                    "This is your own last active credential; add another before revoking it, or you could not sign in again.");
             }
-            credential.RevokedAt = time.GetUtcNow();
-            credential.RevokedBy = actor;
-            credential.RevokeReason = reason;
-            await RaiseCredentialsVersionAsync(authority, cancellationToken);
+            var records = new List<AuditRecord>();
+            await StageRevokeAsync(authority, credential, actor, reason, records, cancellationToken);
             await SyncApplicationAsync(authority, newSecret: null, cancellationToken);
+            if (authority.Kind == PartyKind.Operator)
+            {
+                await OperatorContinuity.EnsureAsync(db, time.GetUtcNow(), cancellationToken);
+            }
+            return records;
         }, cancellationToken);
         return credential;
     }
@@ -115,20 +99,86 @@ public sealed class CredentialRegistry(ExchangeDbContext db, IOpenIddictApplicat
             .OrderBy(c => c.CreatedAt).ThenBy(c => c.Id).ToListAsync(cancellationToken);
     }
 
-    private async Task<AuthorityEntity> FindAuthorityAsync(string authorityId, CancellationToken cancellationToken) =>
-        await db.Authorities.FirstOrDefaultAsync(a => a.Id == authorityId, cancellationToken)
-        ?? throw new DomainException(DomainError.NotFound, "No such authority.");
-
     /// <summary>Hex SHA-256 of a client secret as stored in <see cref="CredentialEntity.SecretHash"/>.</summary>
     public static string HashSecret(string secret) => Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(secret)));
 
-    private async Task RaiseCredentialsVersionAsync(AuthorityEntity authority, CancellationToken cancellationToken)
+    internal async Task<AuthorityEntity> FindAuthorityAsync(string authorityId, CancellationToken cancellationToken) =>
+        await db.Authorities.FirstOrDefaultAsync(a => a.Id == authorityId, cancellationToken)
+        ?? throw new DomainException(DomainError.NotFound, "No such authority.");
+
+    /// <summary>An operator sets an authority's first credential only: once it has had one, nobody but the authority should hold its credentials.</summary>
+    private async Task EnsureOriginAllowedAsync(AuthorityEntity authority, CredentialOrigin origin, CancellationToken cancellationToken)
     {
-        await db.Entry(authority).ReloadAsync(cancellationToken);
-        authority.CredentialsVersion++;
+        if (origin == CredentialOrigin.Onboarding && await db.Credentials.AnyAsync(c => c.AuthorityId == authority.Id, cancellationToken))
+        {
+            throw DomainException.FailedPrecondition("CREDENTIAL_EXISTS", authority.Id,
+                "The authority already has had a credential, so an operator cannot set one: the authority adds its own (AccountService), " +
+                "or one operator proposes a break-glass change (ProposeCredentialChange) that a second operator approves.");
+        }
     }
 
-    private async Task SyncApplicationAsync(AuthorityEntity authority, string? newSecret, CancellationToken cancellationToken)
+    // The Stage* methods change the store inside the caller's audited transaction and add their audit records.
+
+    internal async Task<(CredentialEntity Credential, string Secret)> StageSecretAsync(AuthorityEntity authority, CredentialOrigin origin, string actor, List<AuditRecord> records, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var secret = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
+        var credential = new CredentialEntity
+        {
+            Id = Guid.NewGuid().ToString(),
+            AuthorityId = authority.Id,
+            Kind = CredentialKind.ClientSecret,
+            SecretHash = HashSecret(secret),
+            Origin = origin,
+            CreatedAt = now,
+            CreatedBy = actor,
+        };
+        // Inside the audit lock and transaction, so that concurrent replacements leave one active secret.
+        var previous = await db.Credentials.Where(c => c.AuthorityId == authority.Id && c.Kind == CredentialKind.ClientSecret && c.RevokedAt == null).ToListAsync(cancellationToken);
+        foreach (var replaced in previous)
+        {
+            await StageRevokeAsync(authority, replaced, actor, "replaced by a new secret", records, cancellationToken);
+        }
+        db.Credentials.Add(credential);
+        records.Add(Record(actor, "credential.secret_added", credential));
+        return (credential, secret);
+    }
+
+    internal async Task<CredentialEntity> StageKeyAsync(AuthorityEntity authority, PublicJwk key, CredentialOrigin origin, string actor, List<AuditRecord> records, CancellationToken cancellationToken)
+    {
+        if (await db.Credentials.AnyAsync(c => c.AuthorityId == authority.Id && c.KeyId == key.KeyId && c.RevokedAt == null, cancellationToken))
+        {
+            throw new DomainException(DomainError.AlreadyExists, "A key with this key id is already registered for the authority.");
+        }
+        var credential = new CredentialEntity
+        {
+            Id = Guid.NewGuid().ToString(),
+            AuthorityId = authority.Id,
+            Kind = CredentialKind.PublicKey,
+            KeyId = key.KeyId,
+            PublicJwk = key.Json,
+            Origin = origin,
+            CreatedAt = time.GetUtcNow(),
+            CreatedBy = actor,
+        };
+        db.Credentials.Add(credential);
+        records.Add(Record(actor, "credential.key_added", credential));
+        return credential;
+    }
+
+    internal async Task StageRevokeAsync(AuthorityEntity authority, CredentialEntity credential, string actor, string reason, List<AuditRecord> records, CancellationToken cancellationToken)
+    {
+        credential.RevokedAt = time.GetUtcNow();
+        credential.RevokedBy = actor;
+        credential.RevokeReason = reason;
+        await IssuedTokens.EndAllAsync(db, authority.Id, cancellationToken);
+        records.Add(Record(actor, "credential.revoked", credential));
+    }
+
+    private static AuditRecord Record(string actor, string action, CredentialEntity credential) =>
+        new(actor, action, "credential", credential.Id) { SubjectAuthorityId = credential.AuthorityId };
+
+    internal async Task SyncApplicationAsync(AuthorityEntity authority, string? newSecret, CancellationToken cancellationToken)
     {
         // Pending changes of this unit of work count: read the tracked rows, not only the stored ones.
         var active = db.ChangeTracker.Entries<CredentialEntity>().Select(e => e.Entity)
@@ -179,8 +229,8 @@ public sealed class CredentialRegistry(ExchangeDbContext db, IOpenIddictApplicat
         }
         else if (!hasSecret)
         {
-            // No credential left. The application stays (token entries refer to it, and a token
-            // request in flight must fail cleanly), locked with a secret nobody was ever given.
+            // No credential left. The application stays (a token request in flight must fail
+            // cleanly), locked with a secret nobody was ever given.
             descriptor.ClientSecret = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
         }
 

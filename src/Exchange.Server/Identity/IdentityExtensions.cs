@@ -20,27 +20,37 @@ public static class IdentityExtensions
             // so requests count as HTTPS; never hand out tokens over cleartext outside a developer's machine.
             throw new InvalidOperationException("Exchange:Tokens:AllowCleartext is for Development only.");
         }
+        var issuer = ParseIssuer(tokens.Issuer, builder.Environment);
         var dataDirectory = (builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions()).ResolveDataDirectory();
 
         builder.Services.AddOpenIddict()
             .AddCore(options => options.UseEntityFrameworkCore().UseDbContext<ExchangeDbContext>())
             .AddServer(options =>
             {
-                options.SetTokenEndpointUris("connect/token");
+                options.SetTokenEndpointUris(TokenEndpoint.Path.TrimStart('/'));
                 options.AllowClientCredentialsFlow();
                 options.RegisterScopes([.. Scopes.All]);
                 // Grants, not OpenIddict's static permissions, decide which scopes an authority gets.
                 options.IgnoreScopePermissions();
                 options.SetAccessTokenLifetime(tokens.AccessTokenLifetime);
-                if (!string.IsNullOrWhiteSpace(tokens.Issuer))
+                if (issuer is not null)
                 {
-                    options.SetIssuer(new Uri(tokens.Issuer));
+                    options.SetIssuer(issuer);
                 }
-                options.AddSigningKey(TokenKeys.LoadSigningKey(tokens, dataDirectory));
+                foreach (var key in TokenKeys.LoadSigningKeys(tokens, dataDirectory))
+                {
+                    // The first signs; the others (previous keys after a rollover) only validate.
+                    options.AddSigningKey(key);
+                }
                 options.AddEncryptionKey(TokenKeys.LoadEncryptionKey(tokens, dataDirectory));
                 // Access tokens carry only the authority id and scopes, and are validated by this
                 // server alone: signed JWTs suffice and keep them inspectable by integrators.
                 options.DisableAccessTokenEncryption();
+                // Nothing is looked up per token: the token version on the authority ends tokens, so
+                // storing a row per issued token would only grow the database.
+                options.DisableTokenStorage();
+                options.AddEventHandler(ClientAssertionHandler.Descriptor);
+                options.AddEventHandler(ClientAuthenticationFailureHandler.Descriptor);
                 var aspNetCore = options.UseAspNetCore().EnableTokenEndpointPassthrough();
                 if (tokens.AllowCleartext)
                 {
@@ -50,19 +60,47 @@ public static class IdentityExtensions
             .AddValidation(options =>
             {
                 options.UseLocalServer();
-                options.UseAspNetCore();
+                // The Authorization header only: a token in a URL ends up in logs and browser history.
+                options.UseAspNetCore()
+                    .DisableAccessTokenExtractionFromQueryString()
+                    .DisableAccessTokenExtractionFromBodyForm();
             });
 
         builder.Services.AddAuthentication(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
-        builder.Services.AddAuthorization();
         builder.Services.AddScoped<CredentialRegistry>();
+        builder.Services.AddScoped<CredentialChanges>();
+        builder.Services.AddScoped<ClientAssertionHandler>();
+        builder.Services.AddSingleton<ClientAuthenticationFailureHandler>();
+        builder.Services.AddSingleton<ClientAuthenticationThrottle>();
         builder.Services.AddHostedService<OperatorBootstrap>();
-        builder.Services.AddHostedService<TokenPruning>();
+        builder.Services.AddHostedService<ClientAssertionPruning>();
         return builder;
+    }
+
+    /// <summary>
+    /// The issuer every token names and every client assertion must be addressed to. Outside
+    /// Development it must be configured: derived from the request, it would follow whatever Host
+    /// header a caller sends.
+    /// </summary>
+    private static Uri? ParseIssuer(string? configured, IHostEnvironment environment)
+    {
+        if (string.IsNullOrWhiteSpace(configured))
+        {
+            return environment.IsDevelopment() ? null : throw new InvalidOperationException(
+                "Exchange:Tokens:Issuer is required outside Development: the public https URL clients use, e.g. https://exchange.example.se/. " +
+                "Tokens name it as their issuer and client assertions must name it as their audience.");
+        }
+        if (!Uri.TryCreate(configured, UriKind.Absolute, out var issuer) || (issuer.Scheme != Uri.UriSchemeHttps && !environment.IsDevelopment())
+            || !string.IsNullOrEmpty(issuer.Query) || !string.IsNullOrEmpty(issuer.Fragment))
+        {
+            throw new InvalidOperationException("Exchange:Tokens:Issuer must be an absolute https URL without query or fragment, e.g. https://exchange.example.se/.");
+        }
+        return issuer;
     }
 
     public static WebApplication MapExchangeIdentity(this WebApplication app)
     {
+        app.UseMiddleware<TokenEndpointGuard>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapTokenEndpoint();

@@ -1,5 +1,6 @@
 using Exchange.Contracts;
 using Exchange.Server.Admin;
+using Exchange.Server.Audit;
 using Exchange.Server.Authorization;
 using Exchange.Server.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -30,6 +31,29 @@ public sealed class OperatorOptions
 }
 
 /// <summary>
+/// An operator authority provisioned from configuration (<c>Exchange:Operators</c>): its person
+/// generated the key pair and handed over the public key, so nobody else holds its credential.
+/// </summary>
+public sealed class ConfiguredOperator
+{
+    public const string Section = "Exchange:Operators";
+
+    /// <summary>The operator authority's id, e.g. <c>operator-anna</c>.</summary>
+    public string Id { get; set; } = "";
+
+    public string Name { get; set; } = "";
+
+    /// <summary>The operating organisation's number; defaults to the bootstrap operator's.</summary>
+    public string? OrganisationNumber { get; set; }
+
+    /// <summary>The operator's public key (RSA or EC) in PEM.</summary>
+    public string PublicKeyFile { get; set; } = "";
+
+    /// <summary>The key id its client assertions name.</summary>
+    public string KeyId { get; set; } = "";
+}
+
+/// <summary>
 /// On the first start with an empty store, creates the operator authority and its client secret, and
 /// writes the secret to a file only the owner can read. The secret is never logged. Runs once Kestrel
 /// listens, so the file can name the server's address.
@@ -43,7 +67,8 @@ internal sealed class OperatorBootstrap(
     IConfiguration configuration,
     ILogger<OperatorBootstrap> logger) : IHostedLifecycleService
 {
-    public const string Actor = "bootstrap";
+    /// <summary>The actor of operators provisioned from configuration.</summary>
+    public const string ConfigurationActor = "system:configuration";
 
     public async Task StartedAsync(CancellationToken cancellationToken)
     {
@@ -62,10 +87,15 @@ internal sealed class OperatorBootstrap(
                 Name = options.Name,
                 Kind = PartyKind.Operator,
                 OrganisationNumber = options.OrganisationNumber,
-            }, AccessPolicy.TypicalScopes(PartyKind.Operator), "operator bootstrap on first start", cancellationToken);
+            }, AccessPolicy.TypicalScopes(PartyKind.Operator), "operator bootstrap on first start", SystemActors.Bootstrap, cancellationToken);
             var path = options.ResolveCredentialFile(dataDirectory);
             new CredentialFile { Server = address, ClientId = options.AuthorityId, ClientSecret = secret }.Save(path);
             IdentityLog.OperatorCredentialWritten(logger, path);
+        }
+
+        foreach (var configured in configuration.GetSection(ConfiguredOperator.Section).Get<List<ConfiguredOperator>>() ?? [])
+        {
+            await ProvisionAsync(services, configured, cancellationToken);
         }
 
         if (environment.IsDevelopment() && configuration.GetValue("Exchange:Demo:Seed", false))
@@ -74,16 +104,54 @@ internal sealed class OperatorBootstrap(
         }
     }
 
-    /// <summary>Registers an authority with grants and a client secret, returning the secret.</summary>
-    internal static async Task<string> CreateAuthorityAsync(IServiceProvider services, AuthorityEntity authority, IEnumerable<string> scopes, string reason, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates a configured operator that does not exist yet, with the admin grant and its public key.
+    /// One that exists is left alone: from then on it manages its own credentials.
+    /// </summary>
+    private async Task ProvisionAsync(IServiceProvider services, ConfiguredOperator configured, CancellationToken cancellationToken)
     {
-        await services.GetRequiredService<AuthorityAdministration>().CreateAsync(authority, Actor, cancellationToken);
+        var db = services.GetRequiredService<ExchangeDbContext>();
+        if (await db.Authorities.AnyAsync(a => a.Id == configured.Id, cancellationToken))
+        {
+            return;
+        }
+        if (!Validation.Identifiers.IsAuthorityId(configured.Id) || SystemActors.ReservedAuthorityIds.Contains(configured.Id) || string.IsNullOrWhiteSpace(configured.KeyId))
+        {
+            throw new InvalidOperationException($"{ConfiguredOperator.Section}: each operator needs an Id (an authority id, not a reserved word) and a KeyId.");
+        }
+        PublicJwk? key;
+        try
+        {
+            key = PublicJwk.Parse(PublicKeys.JwkFromPem(File.ReadAllText(configured.PublicKeyFile), configured.KeyId), out var error)
+                ?? throw new InvalidOperationException($"{ConfiguredOperator.Section}: the key of {configured.Id} in {configured.PublicKeyFile}: {error}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            throw new InvalidOperationException($"{ConfiguredOperator.Section}: the public key of {configured.Id} cannot be read from '{configured.PublicKeyFile}': {e.Message}", e);
+        }
+        var authority = new AuthorityEntity
+        {
+            Id = configured.Id,
+            Name = string.IsNullOrWhiteSpace(configured.Name) ? configured.Id : configured.Name,
+            Kind = PartyKind.Operator,
+            OrganisationNumber = configured.OrganisationNumber ?? operatorOptions.Value.OrganisationNumber,
+        };
+        await services.GetRequiredService<AuthorityAdministration>().CreateAsync(authority, ConfigurationActor, cancellationToken);
+        await services.GetRequiredService<GrantAdministration>().CreateAsync(authority.Id, Scopes.Admin, null, null, "operator from configuration", ConfigurationActor, cancellationToken);
+        await services.GetRequiredService<CredentialRegistry>().AddKeyAsync(authority.Id, key, CredentialOrigin.System, ConfigurationActor, cancellationToken);
+        IdentityLog.OperatorProvisioned(logger, authority.Id);
+    }
+
+    /// <summary>Registers an authority with grants and a client secret, returning the secret.</summary>
+    internal static async Task<string> CreateAuthorityAsync(IServiceProvider services, AuthorityEntity authority, IEnumerable<string> scopes, string reason, string actor, CancellationToken cancellationToken)
+    {
+        await services.GetRequiredService<AuthorityAdministration>().CreateAsync(authority, actor, cancellationToken);
         var grants = services.GetRequiredService<GrantAdministration>();
         foreach (var scope in scopes)
         {
-            await grants.CreateAsync(authority.Id, scope, null, null, reason, Actor, cancellationToken);
+            await grants.CreateAsync(authority.Id, scope, null, null, reason, actor, cancellationToken);
         }
-        var (_, secret) = await services.GetRequiredService<CredentialRegistry>().AddSecretAsync(authority.Id, Actor, cancellationToken);
+        var (_, secret) = await services.GetRequiredService<CredentialRegistry>().AddSecretAsync(authority.Id, CredentialOrigin.System, actor, cancellationToken);
         return secret;
     }
 

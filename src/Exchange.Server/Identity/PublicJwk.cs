@@ -1,5 +1,7 @@
+using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.IdentityModel.Tokens;
 
 namespace Exchange.Server.Identity;
 
@@ -8,9 +10,14 @@ public sealed record PublicJwk(string KeyId, string Json)
 {
     public const int MaxLength = 8192;
     private static readonly string[] PrivateMembers = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"];
-    private static readonly string[] Curves = ["P-256", "P-384", "P-521"];
+    private static readonly Dictionary<string, ECCurve> Curves = new(StringComparer.Ordinal)
+    {
+        ["P-256"] = ECCurve.NamedCurves.nistP256,
+        ["P-384"] = ECCurve.NamedCurves.nistP384,
+        ["P-521"] = ECCurve.NamedCurves.nistP521,
+    };
 
-    /// <summary>Parses and checks a JWK; returns null with a reason that is safe to show the caller.</summary>
+    /// <summary>Parses and checks a JWK; returns null with a reason that is safe to show the caller. Never throws on bad input.</summary>
     public static PublicJwk? Parse(string json, out string? error)
     {
         error = null;
@@ -22,7 +29,8 @@ public sealed record PublicJwk(string KeyId, string Json)
         JsonObject? node;
         try
         {
-            node = JsonNode.Parse(json) as JsonObject;
+            // Duplicate members are refused: two readers of one key could otherwise see two keys.
+            node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject;
         }
         catch (JsonException)
         {
@@ -30,7 +38,7 @@ public sealed record PublicJwk(string KeyId, string Json)
         }
         if (node is null)
         {
-            error = "Must be a JSON object (a JSON Web Key).";
+            error = "Must be a JSON object (a JSON Web Key), each member once.";
             return null;
         }
         if (PrivateMembers.Any(node.ContainsKey))
@@ -38,41 +46,77 @@ public sealed record PublicJwk(string KeyId, string Json)
             error = "Contains private key material; register the public key only and keep the private key with the authority.";
             return null;
         }
-        var kid = (node["kid"] as JsonValue)?.TryGetValue<string>(out var k) == true ? k : null;
+        var kid = Text(node, "kid");
         if (string.IsNullOrWhiteSpace(kid) || kid.Length > 200)
         {
             error = "Must have a \"kid\" (key id) of 1–200 characters.";
             return null;
         }
-        var kty = (node["kty"] as JsonValue)?.TryGetValue<string>(out var t) == true ? t : null;
-        switch (kty)
+        error = Text(node, "kty") switch
         {
-            case "RSA":
-                var n = (node["n"] as JsonValue)?.TryGetValue<string>(out var modulus) == true ? modulus : null;
-                if (n is null || node["e"] is null)
-                {
-                    error = "An RSA key needs \"n\" and \"e\".";
-                    return null;
-                }
-                var bits = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.DecodeBytes(n).Length * 8;
-                if (bits < 2048)
-                {
-                    error = "An RSA key must have at least 2048 bits.";
-                    return null;
-                }
-                break;
-            case "EC":
-                var crv = (node["crv"] as JsonValue)?.TryGetValue<string>(out var c) == true ? c : null;
-                if (crv is null || !Curves.Contains(crv) || node["x"] is null || node["y"] is null)
-                {
-                    error = "An EC key needs \"crv\" (P-256, P-384 or P-521), \"x\" and \"y\".";
-                    return null;
-                }
-                break;
-            default:
-                error = "\"kty\" must be RSA or EC.";
-                return null;
+            "RSA" => CheckRsa(node),
+            "EC" => CheckEc(node),
+            _ => "\"kty\" must be RSA or EC.",
+        };
+        return error is null ? new PublicJwk(kid, node.ToJsonString()) : null;
+    }
+
+    private static string? CheckRsa(JsonObject node)
+    {
+        if (Bytes(node, "n") is not { } modulus || Bytes(node, "e") is not { } exponent)
+        {
+            return "An RSA key needs \"n\" and \"e\" in base64url.";
         }
-        return new PublicJwk(kid, node.ToJsonString());
+        if (modulus.SkipWhile(b => b == 0).Count() * 8 < 2048)
+        {
+            return "An RSA key must have at least 2048 bits.";
+        }
+        try
+        {
+            using var rsa = RSA.Create();
+            rsa.ImportParameters(new RSAParameters { Modulus = modulus, Exponent = exponent });
+            return null;
+        }
+        catch (CryptographicException)
+        {
+            return "\"n\" and \"e\" are not an RSA public key.";
+        }
+    }
+
+    private static string? CheckEc(JsonObject node)
+    {
+        if (Text(node, "crv") is not { } crv || !Curves.TryGetValue(crv, out var curve) || Bytes(node, "x") is not { } x || Bytes(node, "y") is not { } y)
+        {
+            return "An EC key needs \"crv\" (P-256, P-384 or P-521), and \"x\" and \"y\" in base64url.";
+        }
+        try
+        {
+            using var ec = ECDsa.Create();
+            ec.ImportParameters(new ECParameters { Curve = curve, Q = new ECPoint { X = x, Y = y } });
+            return null;
+        }
+        catch (CryptographicException)
+        {
+            return "\"x\" and \"y\" are not a point on the curve.";
+        }
+    }
+
+    private static string? Text(JsonObject node, string name) =>
+        node[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+
+    private static byte[]? Bytes(JsonObject node, string name)
+    {
+        if (Text(node, name) is not { Length: > 0 } text || text.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
+        {
+            return null;
+        }
+        try
+        {
+            return Base64UrlEncoder.DecodeBytes(text);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 }

@@ -9,7 +9,18 @@ public static class Scopes
     public const string ReferralsReceive = "referrals.receive";
     public const string Admin = "admin";
 
-    public static readonly IReadOnlyList<string> All = [StatisticsReport, StatisticsRead, ReferralsSend, ReferralsReceive, Admin];
+    /// <summary>
+    /// An authority's own credentials: list them, rotate its key, replace its secret, read every change
+    /// to them. Every enabled authority holds it by being one; it is never granted, and a token carries it
+    /// only when asked for, for a short lifetime.
+    /// </summary>
+    public const string Account = "account";
 
-    public static bool IsKnown(string scope) => All.Contains(scope, StringComparer.Ordinal);
+    /// <summary>The scopes an operator grants.</summary>
+    public static readonly IReadOnlyList<string> Grantable = [StatisticsReport, StatisticsRead, ReferralsSend, ReferralsReceive, Admin];
+
+    /// <summary>Every scope the token endpoint knows.</summary>
+    public static readonly IReadOnlyList<string> All = [.. Grantable, Account];
+
+    public static bool IsGrantable(string scope) => Grantable.Contains(scope, StringComparer.Ordinal);
 }

@@ -4,6 +4,7 @@ using Exchange.Server.Storage;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
@@ -17,13 +18,15 @@ namespace Exchange.Server.Identity;
 /// </summary>
 internal static class TokenEndpoint
 {
+    public const string Path = "/connect/token";
+
     public static IEndpointRouteBuilder MapTokenEndpoint(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/connect/token", IssueAsync);
+        endpoints.MapPost(Path, IssueAsync);
         return endpoints;
     }
 
-    private static async Task<IResult> IssueAsync(HttpContext context, ExchangeDbContext db, TimeProvider time, ILoggerFactory loggers)
+    private static async Task<IResult> IssueAsync(HttpContext context, ExchangeDbContext db, TimeProvider time, IOptions<TokenOptions> options, ILoggerFactory loggers)
     {
         var request = context.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenIddict request cannot be retrieved.");
@@ -43,19 +46,19 @@ internal static class TokenEndpoint
 
         // OpenIddict has authenticated the client, possibly before a revocation committed. The
         // credential is checked again after the authority was read, and the token carries the
-        // authority's credentials version as read: a revocation committing in between raises the
-        // version, and then the token is refused on use.
-        if (await PresentedCredentialRevokedAsync(db, request, authorityId, context.RequestAborted) is { } revoked)
+        // authority's token version as read: a revocation committing in between raises the version,
+        // and then the token is refused on use.
+        if (await PresentedCredentialAsync(db, request, authorityId, context.RequestAborted) is null)
         {
             IdentityLog.TokenRefused(logger, authorityId, "credential revoked");
-            return Refuse(Errors.InvalidClient, revoked);
+            return Refuse(Errors.InvalidClient, "The credential has been revoked.");
         }
 
-        var granted = await CallerAccess.GrantedScopesAsync(db, authority, time.GetUtcNow(), context.RequestAborted);
-
+        var usable = await CallerAccess.UsableScopesAsync(db, authority, time.GetUtcNow(), context.RequestAborted);
         var requested = request.GetScopes();
-        var scopes = requested.IsEmpty ? [.. granted] : requested.ToArray();
-        var missing = scopes.Where(s => !granted.Contains(s)).ToArray();
+        // Asking for nothing means every granted scope; the account scope only when asked for by name.
+        var scopes = requested.IsEmpty ? usable.Where(s => s != Scopes.Account).ToArray() : requested.ToArray();
+        var missing = scopes.Where(s => !usable.Contains(s)).ToArray();
         if (missing.Length > 0 || scopes.Length == 0)
         {
             IdentityLog.TokenRefused(logger, authorityId, "scope not granted");
@@ -67,35 +70,38 @@ internal static class TokenEndpoint
         var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
         identity.SetClaim(Claims.Subject, authorityId);
         identity.SetClaim(Claims.Name, authority.Name);
-        identity.SetClaim(CredentialsVersionClaim, authority.CredentialsVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        identity.SetClaim(TokenVersionClaim, authority.TokenVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
         identity.SetScopes(scopes);
+        if (scopes.Contains(Scopes.Account))
+        {
+            // Managing credentials needs recent proof of a current one: such a token is short-lived.
+            identity.SetAccessTokenLifetime(options.Value.AccountTokenLifetime);
+        }
         identity.SetDestinations(static _ => [Destinations.AccessToken]);
         IdentityLog.TokenIssued(logger, authorityId, string.Join(' ', scopes));
         return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
-    /// <summary>The claim holding the authority's credentials version at issue time.</summary>
-    public const string CredentialsVersionClaim = "exchange_cv";
+    /// <summary>The claim holding the authority's token version at issue time.</summary>
+    public const string TokenVersionClaim = "exchange_tv";
 
-    /// <summary>Why the credential this request authenticated with no longer counts, or null when it does.</summary>
-    private static async Task<string?> PresentedCredentialRevokedAsync(ExchangeDbContext db, OpenIddictRequest request, string authorityId, CancellationToken cancellationToken)
+    /// <summary>The active credential this request authenticated with, or null when it no longer counts.</summary>
+    private static async Task<CredentialEntity?> PresentedCredentialAsync(ExchangeDbContext db, OpenIddictRequest request, string authorityId, CancellationToken cancellationToken)
     {
         var active = db.Credentials.AsNoTracking().Where(c => c.AuthorityId == authorityId && c.RevokedAt == null);
         if (!string.IsNullOrEmpty(request.ClientAssertion))
         {
             var keyId = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(request.ClientAssertion).Kid;
-            if (string.IsNullOrEmpty(keyId))
-            {
-                return "The client assertion must name its key (kid).";
-            }
-            return await active.AnyAsync(c => c.Kind == CredentialKind.PublicKey && c.KeyId == keyId, cancellationToken) ? null : "The key has been revoked.";
+            return string.IsNullOrEmpty(keyId)
+                ? null
+                : await active.FirstOrDefaultAsync(c => c.Kind == CredentialKind.PublicKey && c.KeyId == keyId, cancellationToken);
         }
         if (!string.IsNullOrEmpty(request.ClientSecret))
         {
             var hash = CredentialRegistry.HashSecret(request.ClientSecret);
-            return await active.AnyAsync(c => c.Kind == CredentialKind.ClientSecret && c.SecretHash == hash, cancellationToken) ? null : "The secret has been revoked.";
+            return await active.FirstOrDefaultAsync(c => c.Kind == CredentialKind.ClientSecret && c.SecretHash == hash, cancellationToken);
         }
-        return "No credential was presented.";
+        return null;
     }
 
     private static IResult Refuse(string error, string description) =>
@@ -121,4 +127,7 @@ internal static partial class IdentityLog
 
     [LoggerMessage(13, LogLevel.Information, "Demo credential for {AuthorityId} written to {Path}")]
     public static partial void DemoCredentialWritten(ILogger logger, string authorityId, string path);
+
+    [LoggerMessage(18, LogLevel.Warning, "Operator {AuthorityId} created from configuration, with the admin grant and its public key")]
+    public static partial void OperatorProvisioned(ILogger logger, string authorityId);
 }

@@ -1,29 +1,63 @@
 using System.Security.Cryptography;
+using Exchange.Contracts;
+using Exchange.Server.Storage;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Exchange.Server.Identity;
 
-/// <summary>Loads the token signing and encryption keys from configuration, generating them once if absent.</summary>
+/// <summary>
+/// Loads the token signing and encryption keys from configuration, generating them once into the data
+/// directory if none is configured. A key file must be readable by the server's user only and an RSA
+/// key must have at least 2048 bits; otherwise the server refuses to start and says which file.
+/// </summary>
 internal static class TokenKeys
 {
-    public static RsaSecurityKey LoadSigningKey(TokenOptions options, string dataDirectory)
+    public const int MinimumRsaBits = 2048;
+
+    /// <summary>The signing keys: the one that signs first, then the previous ones that only validate.</summary>
+    public static IReadOnlyList<RsaSecurityKey> LoadSigningKeys(TokenOptions options, string dataDirectory)
     {
-        var path = string.IsNullOrWhiteSpace(options.SigningKeyPath)
-            ? Path.Combine(dataDirectory, "token-signing-key.pem")
-            : options.SigningKeyPath;
+        var keys = new List<RsaSecurityKey> { LoadSigningKey(options.SigningKeyPath, dataDirectory) };
+        foreach (var previous in options.PreviousSigningKeyPaths.Where(p => !string.IsNullOrWhiteSpace(p)))
+        {
+            keys.Add(LoadSigningKey(previous, dataDirectory));
+        }
+        if (keys.Select(k => k.KeyId).Distinct(StringComparer.Ordinal).Count() != keys.Count)
+        {
+            throw new InvalidOperationException("Exchange:Tokens:PreviousSigningKeyPaths repeats a signing key; name each key once.");
+        }
+        return keys;
+    }
+
+    private static RsaSecurityKey LoadSigningKey(string? configuredPath, string dataDirectory)
+    {
+        var path = string.IsNullOrWhiteSpace(configuredPath) ? Path.Combine(dataDirectory, "token-signing-key.pem") : Path.GetFullPath(configuredPath);
         var rsa = RSA.Create();
         if (File.Exists(path))
         {
-            rsa.ImportFromPem(File.ReadAllText(path));
+            EnsureOwnerOnly(path);
+            try
+            {
+                rsa.ImportFromPem(File.ReadAllText(path));
+            }
+            catch (Exception e) when (e is ArgumentException or CryptographicException)
+            {
+                throw new InvalidOperationException($"The token signing key {path} is not an RSA private key in PEM.", e);
+            }
+            if (rsa.KeySize < MinimumRsaBits)
+            {
+                throw new InvalidOperationException($"The token signing key {path} has {rsa.KeySize} bits; at least {MinimumRsaBits} are required (3072 recommended).");
+            }
         }
-        else if (string.IsNullOrWhiteSpace(options.SigningKeyPath))
+        else if (string.IsNullOrWhiteSpace(configuredPath))
         {
             rsa.KeySize = 3072;
-            WriteOwnerOnly(path, rsa.ExportPkcs8PrivateKeyPem());
+            // Not replacing: a key another server on this directory wrote first must not be overwritten.
+            OwnerOnlyFile.Write(path, rsa.ExportPkcs8PrivateKeyPem(), replace: false);
         }
         else
         {
-            throw new FileNotFoundException("The configured Exchange:Tokens:SigningKeyPath does not exist.", path);
+            throw new FileNotFoundException($"The configured token signing key {path} does not exist.", path);
         }
         var key = new RsaSecurityKey(rsa);
         key.KeyId = Base64UrlEncoder.Encode(key.ComputeJwkThumbprint());
@@ -39,20 +73,18 @@ internal static class TokenKeys
         var path = Path.Combine(dataDirectory, "token-encryption-key");
         if (!File.Exists(path))
         {
-            WriteOwnerOnly(path, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+            OwnerOnlyFile.Write(path, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), replace: false);
         }
+        EnsureOwnerOnly(path);
         return new SymmetricSecurityKey(Convert.FromBase64String(File.ReadAllText(path).Trim()));
     }
 
-    private static void WriteOwnerOnly(string path, string content)
+    /// <summary>A key file that others can read may have been copied: refuse it rather than sign with it.</summary>
+    private static void EnsureOwnerOnly(string path)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
+        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & DataDirectory.GroupOrOther) != 0)
         {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            throw new InvalidOperationException($"The key file {path} can be read by other users; allow its owner only (chmod 600 {path}) and consider the key leaked if others could read it.");
         }
-        using var writer = new StreamWriter(new FileStream(path, options));
-        writer.Write(content);
     }
 }

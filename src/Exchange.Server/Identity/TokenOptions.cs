@@ -5,17 +5,33 @@ public sealed class TokenOptions
 {
     public const string Section = "Exchange:Tokens";
 
-    /// <summary>The issuer URL; when empty, derived from each request's host.</summary>
+    /// <summary>
+    /// The issuer URL, named in every token and required as the audience of client assertions.
+    /// Required outside Development; in Development, when empty, derived from each request's host.
+    /// </summary>
     public string? Issuer { get; set; }
 
     /// <summary>Access token lifetime. Default 15 minutes.</summary>
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>
-    /// PEM file with the RSA private key that signs access tokens. Every replica must use the same
-    /// file. When empty, a key is generated once into the data directory.
+    /// Lifetime of a token that carries the <c>account</c> scope (managing the authority's own
+    /// credentials): short, so that using it proves recent possession of a current credential.
+    /// </summary>
+    public TimeSpan AccountTokenLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// PEM file with the RSA private key (at least 2048 bits, readable by the server's user only) that
+    /// signs access tokens. Every replica must use the same file. When empty, a key is generated once
+    /// into the data directory.
     /// </summary>
     public string? SigningKeyPath { get; set; }
+
+    /// <summary>
+    /// Earlier signing keys, kept after a rollover so that the tokens they signed stay valid until
+    /// they expire. They validate; they never sign. Remove them once an access token lifetime has passed.
+    /// </summary>
+    public List<string> PreviousSigningKeyPaths { get; set; } = [];
 
     /// <summary>
     /// Base64 of 32 random bytes, the key OpenIddict encrypts its internal tokens with. Every replica
@@ -25,4 +41,30 @@ public sealed class TokenOptions
 
     /// <summary>Allow the token endpoint over cleartext HTTP/2 (Development and loopback tests only).</summary>
     public bool AllowCleartext { get; set; }
+
+    /// <summary>The longest a client assertion may be valid (its <c>exp</c> after now, and after its <c>iat</c>). Default 5 minutes.</summary>
+    public TimeSpan ClientAssertionMaxLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How far an authority's clock may run ahead of the server's for <c>iat</c> and <c>nbf</c>. Default 60 seconds.</summary>
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How failed client authentication is throttled.</summary>
+    public FailureThrottleOptions FailureThrottle { get; set; } = new();
+}
+
+/// <summary>
+/// Configuration section <c>Exchange:Tokens:FailureThrottle</c>: after this many failed client
+/// authentications within the window, further token requests for that client id, or from that
+/// source address, are answered 429 until the window ends.
+/// </summary>
+public sealed class FailureThrottleOptions
+{
+    /// <summary>Failures per client id per window. Default 20.</summary>
+    public int PerClient { get; set; } = 20;
+
+    /// <summary>Failures per source address per window. Default 50.</summary>
+    public int PerAddress { get; set; } = 50;
+
+    /// <summary>The window. Default 5 minutes.</summary>
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(5);
 }

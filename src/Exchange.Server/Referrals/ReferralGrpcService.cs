@@ -1,3 +1,4 @@
+using Exchange.Server.Hosting;
 using Exchange.V1;
 using Grpc.Core;
 
@@ -7,8 +8,12 @@ namespace Exchange.Server.Referrals;
 /// ReferralService on the wire. Access is enforced before any method runs (see AccessInterceptor);
 /// the referral lifecycle is the referrals issue's work and answers UNIMPLEMENTED until then.
 /// </summary>
+[BindServiceMethod(typeof(ReferralGrpcService), nameof(BindService))]
 public sealed class ReferralGrpcService : ReferralService.ReferralServiceBase
 {
+    public static void BindService(ServiceBinderBase binder, ReferralService.ReferralServiceBase service) =>
+        ReferralService.BindService(new MalformedMessageBinder(binder), service);
+
     public override Task<SendReferralResponse> SendReferral(SendReferralRequest request, ServerCallContext context) => throw NotYet();
 
     public override Task<GetReferralResponse> GetReferral(GetReferralRequest request, ServerCallContext context) => throw NotYet();

@@ -1,3 +1,4 @@
+using Exchange.Server.Hosting;
 using Exchange.Server.Admin;
 using Exchange.Server.Validation;
 using Exchange.V1;
@@ -9,8 +10,12 @@ namespace Exchange.Server.Statistics;
 /// StatisticsService on the wire. Access is enforced before any method runs (see AccessInterceptor);
 /// submission, upload and query are the statistics issue's work and answer UNIMPLEMENTED until then.
 /// </summary>
+[BindServiceMethod(typeof(StatisticsGrpcService), nameof(BindService))]
 public sealed class StatisticsGrpcService(IndicatorCatalogue catalogue) : StatisticsService.StatisticsServiceBase
 {
+    public static void BindService(ServiceBinderBase binder, StatisticsService.StatisticsServiceBase service) =>
+        StatisticsService.BindService(new MalformedMessageBinder(binder), service);
+
     public override async Task<ListIndicatorsResponse> ListIndicators(ListIndicatorsRequest request, ServerCallContext context)
     {
         var v = new FieldViolations();

@@ -21,10 +21,12 @@ public sealed class AuthorityEntity
     public bool Enabled { get; set; } = true;
 
     /// <summary>
-    /// Raised whenever a credential is revoked or replaced. Every access token carries the value it
-    /// was issued under; a token from an earlier value is refused, so no token outlives a revocation.
+    /// Raised whenever access must end for every token issued before: a credential revoked or
+    /// replaced, the authority disabled, a grant revoked. Every access token carries the value it was
+    /// issued under and a token from an earlier value is refused, so no token outlives a revocation and
+    /// re-enabling or re-granting never brings one back.
     /// </summary>
-    public int CredentialsVersion { get; set; }
+    public int TokenVersion { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
@@ -34,6 +36,22 @@ public enum CredentialKind
 {
     PublicKey = 1,
     ClientSecret = 2,
+}
+
+/// <summary>How a credential came to be: the only ways, and each one visible to the authority.</summary>
+public enum CredentialOrigin
+{
+    /// <summary>The authority's first credential, set by an operator.</summary>
+    Onboarding = 1,
+
+    /// <summary>Added by the authority itself, proving possession of a current credential.</summary>
+    SelfService = 2,
+
+    /// <summary>Proposed by one operator and approved by another.</summary>
+    BreakGlass = 3,
+
+    /// <summary>Created by the server itself: the operator bootstrap and the Development demo seed.</summary>
+    System = 4,
 }
 
 /// <summary>
@@ -50,6 +68,7 @@ public sealed class CredentialEntity
 
     /// <summary>Hex SHA-256 of a client secret (256 random bits, so a fast hash suffices), to tell at issue time which secret was presented.</summary>
     public string? SecretHash { get; set; }
+    public CredentialOrigin Origin { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public required string CreatedBy { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
@@ -108,10 +127,60 @@ public sealed class AuditEventEntity
     public long Sequence { get; set; }
     public DateTimeOffset Time { get; set; }
     public string ActorAuthorityId { get; set; } = "";
+
+    /// <summary>The authority whose data or access the event concerns (e.g. whose credential changed); empty when none.</summary>
+    public string SubjectAuthorityId { get; set; } = "";
     public required string Action { get; set; }
     public required string TargetType { get; set; }
     public required string TargetId { get; set; }
     public AuditOutcomeKind Outcome { get; set; }
+
+    /// <summary>How many occurrences the event stands for: repeated denials in one window are one event.</summary>
+    public int Count { get; set; } = 1;
     public required string PreviousHash { get; set; }
     public required string Hash { get; set; }
+}
+
+/// <summary>
+/// A client assertion (private_key_jwt) already used, remembered until it expires so that it is
+/// accepted once: the primary key refuses a second use, also from another server on the same database.
+/// </summary>
+public sealed class ClientAssertionEntity
+{
+    public required string ClientId { get; set; }
+    public required string Jti { get; set; }
+    public DateTimeOffset ExpiresAt { get; set; }
+}
+
+public enum CredentialChangeState
+{
+    Pending = 1,
+    Approved = 2,
+    Rejected = 3,
+}
+
+/// <summary>
+/// A break-glass credential change: one operator proposes a public key, handed over by an authority
+/// that lost its credential; a second, different operator approves it. Until then it changes nothing.
+/// </summary>
+public sealed class CredentialChangeEntity
+{
+    public required string Id { get; set; }
+    public required string AuthorityId { get; set; }
+    public required string KeyId { get; set; }
+    public required string PublicJwk { get; set; }
+
+    /// <summary>Whether approval also revokes every credential the authority holds (a lost or leaked key).</summary>
+    public bool RevokeExisting { get; set; }
+    public required string Reason { get; set; }
+    public required string RequestedBy { get; set; }
+    public DateTimeOffset RequestedAt { get; set; }
+    public DateTimeOffset ExpiresAt { get; set; }
+    public CredentialChangeState State { get; set; } = CredentialChangeState.Pending;
+    public string? DecidedBy { get; set; }
+    public DateTimeOffset? DecidedAt { get; set; }
+    public string? DecisionReason { get; set; }
+
+    /// <summary>The credential the approval created.</summary>
+    public string? CredentialId { get; set; }
 }

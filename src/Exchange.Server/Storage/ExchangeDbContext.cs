@@ -13,6 +13,8 @@ public abstract class ExchangeDbContext(DbContextOptions options) : DbContext(op
     public DbSet<GrantEntity> Grants => Set<GrantEntity>();
     public DbSet<IndicatorEntity> Indicators => Set<IndicatorEntity>();
     public DbSet<AuditEventEntity> AuditEvents => Set<AuditEventEntity>();
+    public DbSet<ClientAssertionEntity> ClientAssertions => Set<ClientAssertionEntity>();
+    public DbSet<CredentialChangeEntity> CredentialChanges => Set<CredentialChangeEntity>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -38,6 +40,7 @@ public abstract class ExchangeDbContext(DbContextOptions options) : DbContext(op
             e.Property(c => c.Kind).HasConversion<string>().HasMaxLength(20);
             e.Property(c => c.KeyId).HasMaxLength(200);
             e.Property(c => c.SecretHash).HasMaxLength(64);
+            e.Property(c => c.Origin).HasConversion<string>().HasMaxLength(20);
             e.HasIndex(c => c.AuthorityId);
             e.HasOne<AuthorityEntity>().WithMany().HasForeignKey(c => c.AuthorityId);
         });
@@ -71,6 +74,8 @@ public abstract class ExchangeDbContext(DbContextOptions options) : DbContext(op
             e.ToTable("audit_events");
             e.HasKey(a => a.Sequence);
             e.Property(a => a.Sequence).ValueGeneratedNever();
+            e.Property(a => a.ActorAuthorityId).HasMaxLength(63);
+            e.Property(a => a.SubjectAuthorityId).HasMaxLength(63);
             e.Property(a => a.Action).HasMaxLength(64);
             e.Property(a => a.TargetType).HasMaxLength(32);
             e.Property(a => a.TargetId).HasMaxLength(200);
@@ -78,6 +83,33 @@ public abstract class ExchangeDbContext(DbContextOptions options) : DbContext(op
             e.Property(a => a.PreviousHash).HasMaxLength(64);
             e.Property(a => a.Hash).HasMaxLength(64);
             e.HasIndex(a => a.ActorAuthorityId);
+            e.HasIndex(a => a.SubjectAuthorityId);
+        });
+
+        modelBuilder.Entity<ClientAssertionEntity>(e =>
+        {
+            e.ToTable("client_assertions");
+            e.HasKey(a => new { a.ClientId, a.Jti });
+            e.Property(a => a.ClientId).HasMaxLength(100);
+            e.Property(a => a.Jti).HasMaxLength(200);
+            e.HasIndex(a => a.ExpiresAt);
+        });
+
+        modelBuilder.Entity<CredentialChangeEntity>(e =>
+        {
+            e.ToTable("credential_changes");
+            e.HasKey(c => c.Id);
+            e.Property(c => c.Id).HasMaxLength(36);
+            e.Property(c => c.AuthorityId).HasMaxLength(63);
+            e.Property(c => c.KeyId).HasMaxLength(200);
+            e.Property(c => c.Reason).HasMaxLength(500);
+            e.Property(c => c.RequestedBy).HasMaxLength(63);
+            e.Property(c => c.State).HasConversion<string>().HasMaxLength(20);
+            e.Property(c => c.DecidedBy).HasMaxLength(63);
+            e.Property(c => c.DecisionReason).HasMaxLength(500);
+            e.Property(c => c.CredentialId).HasMaxLength(36);
+            e.HasIndex(c => new { c.AuthorityId, c.State });
+            e.HasOne<AuthorityEntity>().WithMany().HasForeignKey(c => c.AuthorityId);
         });
     }
 

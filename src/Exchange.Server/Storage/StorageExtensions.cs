@@ -12,13 +12,21 @@ public static class StorageExtensions
         var options = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         builder.Services.Configure<StorageOptions>(builder.Configuration.GetSection(StorageOptions.Section));
         var dataDirectory = options.ResolveDataDirectory();
-        // Keys and credential files live here whichever store holds the data.
-        CreateOwnerOnlyDirectory(dataDirectory);
+        // Keys and credential files live here whichever store holds the data; they are checked before
+        // any of them is read, and the repairs are logged once the host runs.
+        builder.Services.AddSingleton(new DataDirectoryRepairs(DataDirectory.Secure(dataDirectory)));
+        builder.Services.AddHostedService<DataDirectoryReport>();
 
         switch (options.Provider.ToLowerInvariant())
         {
             case "sqlite":
-                var sqlite = options.ConnectionString ?? $"Data Source={Path.Combine(dataDirectory, "exchange.db")}";
+                var sqlite = options.ConnectionString;
+                if (sqlite is null)
+                {
+                    var file = Path.Combine(dataDirectory, "exchange.db");
+                    DataDirectory.CreateSqliteDatabase(file);
+                    sqlite = $"Data Source={file}";
+                }
                 builder.Services.AddDbContext<ExchangeDbContext, SqliteExchangeDbContext>(o => o.UseSqlite(sqlite).UseOpenIddict());
                 break;
             case "postgres":
@@ -37,18 +45,6 @@ public static class StorageExtensions
         return builder;
     }
 
-    /// <summary>The data directory holds keys and the database: only the server's own user may enter it.</summary>
-    internal static void CreateOwnerOnlyDirectory(string path)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(path);
-        }
-        else
-        {
-            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-    }
 }
 
 /// <summary>Applies pending migrations before Kestrel starts accepting calls.</summary>

@@ -1,3 +1,5 @@
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
 using Grpc.Core;
 
 namespace Exchange.Server.Validation;
@@ -15,12 +17,28 @@ public sealed class DomainException(DomainError error, string message) : Excepti
 {
     public DomainError Error { get; } = error;
 
-    public RpcException ToRpcException() => new(new Status(Error switch
+    /// <summary>For a failed precondition: which rule, about what, as a <c>google.rpc.PreconditionFailure</c>.</summary>
+    public PreconditionFailure.Types.Violation? Precondition { get; init; }
+
+    /// <summary>A failed precondition naming its rule (<paramref name="type"/>, e.g. <c>KIND_POLICY</c>) and what it is about.</summary>
+    public static DomainException FailedPrecondition(string type, string subject, string message) =>
+        new(DomainError.FailedPrecondition, message) { Precondition = new() { Type = type, Subject = subject, Description = message } };
+
+    public RpcException ToRpcException()
     {
-        DomainError.NotFound => StatusCode.NotFound,
-        DomainError.AlreadyExists => StatusCode.AlreadyExists,
-        DomainError.FailedPrecondition => StatusCode.FailedPrecondition,
-        DomainError.PermissionDenied => StatusCode.PermissionDenied,
-        _ => StatusCode.Internal,
-    }, Message));
+        var code = Error switch
+        {
+            DomainError.NotFound => Code.NotFound,
+            DomainError.AlreadyExists => Code.AlreadyExists,
+            DomainError.FailedPrecondition => Code.FailedPrecondition,
+            DomainError.PermissionDenied => Code.PermissionDenied,
+            _ => Code.Internal,
+        };
+        var status = new Google.Rpc.Status { Code = (int)code, Message = Message };
+        if (Precondition is not null)
+        {
+            status.Details.Add(Any.Pack(new PreconditionFailure { Violations = { Precondition } }));
+        }
+        return status.ToRpcException();
+    }
 }

@@ -35,4 +35,44 @@ public static class Paging
         violations.Add(field, "Not a page token from this list; pass next_page_token unchanged.");
         return null;
     }
+
+    /// <summary>A keyset page key for lists ordered by a time and then a random id (newest first).</summary>
+    public static string TimeKey(DateTimeOffset time, string id) => $"{time.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture)}:{id}";
+
+    /// <summary>Reads a key written by <see cref="TimeKey"/>; null when it has another shape.</summary>
+    public static (DateTimeOffset Time, string Id)? ParseTimeKey(string? key)
+    {
+        var parts = key?.Split(':', 2);
+        return parts is { Length: 2 } && long.TryParse(parts[0], System.Globalization.CultureInfo.InvariantCulture, out var ticks) && ticks >= 0 && ticks <= DateTimeOffset.MaxValue.UtcTicks
+            ? (new DateTimeOffset(ticks, TimeSpan.Zero), parts[1])
+            : null;
+    }
+
+    /// <summary>Decodes a token whose key is an audit sequence number; null for the first page.</summary>
+    public static long? DecodeSequence(FieldViolations violations, string kind, string token, string field = "page_token")
+    {
+        var key = Decode(violations, kind, token, field);
+        if (key is null)
+        {
+            return null;
+        }
+        if (long.TryParse(key, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var sequence) && sequence > 0)
+        {
+            return sequence;
+        }
+        violations.Add(field, "Not a page token from this list; pass next_page_token unchanged.");
+        return null;
+    }
+
+    /// <summary>Decodes a token whose key was written by <see cref="TimeKey"/>; null for the first page.</summary>
+    public static string? DecodeTimeKey(FieldViolations violations, string kind, string token, string field = "page_token")
+    {
+        var key = Decode(violations, kind, token, field);
+        if (key is not null && ParseTimeKey(key) is null)
+        {
+            violations.Add(field, "Not a page token from this list; pass next_page_token unchanged.");
+            return null;
+        }
+        return key;
+    }
 }
