@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using System.Text.Json;
 
@@ -10,10 +11,11 @@ namespace Exchange.EndToEndTests;
 /// by itself — as on a developer's machine.
 /// </summary>
 [Collection(SharedServer.Name)]
+[UnsupportedOSPlatform("windows")]
 public class AdminToolTests(ExchangeServer server)
 {
     [Fact]
-    public async Task Operator_registers_an_authority_with_a_key_a_secret_and_a_grant()
+    public async Task Operator_onboards_an_authority_with_its_key_and_a_grant_and_cannot_add_more()
     {
         var id = $"cli-{Guid.NewGuid():N}"[..16];
         var add = await Run("authority", "add", id, "--name", "Timrå kvinnojour", "--kind", "shelter", "--org-number", "802400-0005", "--area", "2262");
@@ -23,25 +25,25 @@ public class AdminToolTests(ExchangeServer server)
         var grant = await Run("grant", "add", id, "--scope", "referrals.receive", "--reason", "Samverkansavtal 2026");
         Assert.Equal(0, grant.ExitCode);
 
-        var secret = await Run("credential", "add-secret", id, "--json");
-        Assert.Equal(0, secret.ExitCode);
-        var clientSecret = JsonDocument.Parse(secret.Output).RootElement.GetProperty("clientSecret").GetString();
-        Assert.False(string.IsNullOrEmpty(clientSecret));
-
         using var rsa = RSA.Create(2048);
         var keyFile = Path.Combine(server.Root, $"{id}.pub.pem");
         await File.WriteAllTextAsync(keyFile, rsa.ExportSubjectPublicKeyInfoPem());
         var addKey = await Run("credential", "add-key", id, "--public-key", keyFile, "--key-id", $"{id}-1");
         Assert.Equal(0, addKey.ExitCode);
 
-        // The new authority can now authenticate with either credential.
-        using (var withSecret = server.Connect(o => { o.ClientId = id; o.ClientSecret = clientSecret; }))
-        {
-            Assert.Equal(["referrals.receive"], (await withSecret.Tokens.GetTokenAsync()).Scopes);
-        }
+        // Onboarding is done: a second credential from the operator is refused, and the tool says what to do instead.
+        var secret = await Run("credential", "add-secret", id);
+        Assert.Equal(1, secret.ExitCode);
+        Assert.Contains("FAILED_PRECONDITION", secret.Error);
+        Assert.Contains("credential propose", secret.Error);
+
+        // The authority adds a secret itself, with its key.
         using (var withKey = server.Connect(o => { o.ClientId = id; o.PrivateKeyPem = rsa.ExportPkcs8PrivateKeyPem(); o.KeyId = $"{id}-1"; }))
         {
             Assert.Equal(["referrals.receive"], (await withKey.Tokens.GetTokenAsync()).Scopes);
+            var own = await withKey.Account.ReplaceOwnSecretAsync(new Exchange.V1.ReplaceOwnSecretRequest());
+            using var withSecret = server.Connect(o => { o.ClientId = id; o.ClientSecret = own.ClientSecret; });
+            Assert.Equal(["referrals.receive"], (await withSecret.Tokens.GetTokenAsync()).Scopes);
         }
 
         var show = await Run("authority", "show", id);
@@ -65,16 +67,63 @@ public class AdminToolTests(ExchangeServer server)
         Assert.Equal(0, (await Run("authority", "disable", id, "--reason", "agreement ended")).ExitCode);
         await RpcAssert.FailsWith(Grpc.Core.StatusCode.PermissionDenied, async () => await client.Statistics.ListIndicatorsAsync(new Exchange.V1.ListIndicatorsRequest()));
         Assert.Equal(0, (await Run("authority", "enable", id, "--reason", "renewed")).ExitCode);
+        // The token from before the disable stays ended; the client then gets a new one.
+        await RpcAssert.FailsWith(Grpc.Core.StatusCode.Unauthenticated, async () => await client.Statistics.ListIndicatorsAsync(new Exchange.V1.ListIndicatorsRequest()));
         await client.Statistics.ListIndicatorsAsync(new Exchange.V1.ListIndicatorsRequest());
 
         var grants = JsonDocument.Parse((await Run("grant", "list", "--authority", id, "--json")).Output).RootElement.GetProperty("grants");
         var grantId = grants.EnumerateArray().Single().GetProperty("id").GetString()!;
         Assert.Equal(0, (await Run("grant", "revoke", grantId, "--reason", "no longer needed")).ExitCode);
-        await RpcAssert.FailsWith(Grpc.Core.StatusCode.PermissionDenied, async () => await client.Statistics.ListIndicatorsAsync(new Exchange.V1.ListIndicatorsRequest()));
+        await RpcAssert.FailsWith(Grpc.Core.StatusCode.Unauthenticated, async () => await client.Statistics.ListIndicatorsAsync(new Exchange.V1.ListIndicatorsRequest()));
+        await Assert.ThrowsAsync<Exchange.Client.ExchangeAuthenticationException>(async () => await client.Tokens.GetTokenAsync());
 
         var again = await Run("grant", "revoke", grantId, "--reason", "twice");
         Assert.Equal(1, again.ExitCode);
         Assert.Contains("FAILED_PRECONDITION", again.Error);
+    }
+
+    [Fact]
+    public async Task Break_glass_through_the_tool_needs_a_second_operator()
+    {
+        var (client, id) = await server.NewAuthorityAsync(Exchange.V1.AuthorityKind.Shelter, "statistics.report");
+        client.Dispose();
+        var second = server.DemoCredentialPath(ExchangeServer.SecondOperatorId);
+        using var rsa = RSA.Create(2048);
+        var keyFile = Path.Combine(server.Root, $"{id}-new.pub.pem");
+        await File.WriteAllTextAsync(keyFile, rsa.ExportSubjectPublicKeyInfoPem());
+
+        var proposed = await Run("credential", "propose", id, "--public-key", keyFile, "--key-id", "replacement", "--revoke-existing", "--reason", "lost secret, request 2026-119", "--json");
+        Assert.Equal(0, proposed.ExitCode);
+        var changeId = JsonDocument.Parse(proposed.Output).RootElement.GetProperty("change").GetProperty("id").GetString()!;
+
+        var bySameOperator = await Run("credential", "approve", changeId, "--reason", "self");
+        Assert.Equal(1, bySameOperator.ExitCode);
+        Assert.Contains("hint: another operator", bySameOperator.Error);
+
+        var pending = await Run("credential", "changes", "--credential", second);
+        Assert.Contains(changeId, pending.Output);
+        var approved = await Run("credential", "approve", changeId, "--reason", "verified in person", "--credential", second);
+        Assert.Equal(0, approved.ExitCode);
+        using var recovered = server.Connect(o => { o.ClientId = id; o.PrivateKeyPem = rsa.ExportPkcs8PrivateKeyPem(); o.KeyId = "replacement"; });
+        await recovered.Tokens.GetTokenAsync();
+    }
+
+    [Fact]
+    public async Task Authority_replaces_its_secret_with_the_tool_and_the_file_keeps_working()
+    {
+        var (client, id) = await server.NewAuthorityAsync(Exchange.V1.AuthorityKind.Shelter, "statistics.report");
+        var file = Path.Combine(server.Root, $"{id}.json");
+        new Exchange.Contracts.CredentialFile { Server = server.Address.ToString(), ClientId = id, ClientSecret = client.Options.ClientSecret }.Save(file);
+        client.Dispose();
+
+        var replaced = await Run("account", "replace-secret", "--credential", file);
+        Assert.Equal(0, replaced.ExitCode);
+        var rewritten = Exchange.Contracts.CredentialFile.Load(file);
+        Assert.Contains(rewritten.ClientSecret!, replaced.Output);
+        var events = await Run("account", "events", "--credential", file);
+        Assert.Equal(0, events.ExitCode);
+        Assert.Contains("credential.secret_added", events.Output);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
     }
 
     [Fact]

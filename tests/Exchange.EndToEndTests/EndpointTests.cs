@@ -48,11 +48,11 @@ public class HealthAndReflectionTests(ExchangeServer server)
 }
 
 /// <summary>The production shape: HTTPS with a configured certificate, token endpoint over HTTP/1.1 and gRPC over HTTP/2 on one port.</summary>
-public sealed class TlsServer : ExchangeServer
+public class TlsServer : ExchangeServer
 {
     public X509Certificate2 Certificate { get; } = CreateCertificate();
 
-    private string CertificatePath => Path.Combine(Root, "tls.pfx");
+    protected string CertificatePath => Path.Combine(Root, "tls.pfx");
 
     protected override IDictionary<string, string?> Settings
     {

@@ -17,11 +17,30 @@ namespace Exchange.EndToEndTests;
 /// The real server (its Program, configuration files and Development demo seed) on real Kestrel, on a
 /// free loopback port, with a fresh SQLite file in its own temporary data directory.
 /// </summary>
-public class ExchangeServer : IAsyncLifetime
+public class ExchangeServer : IAsyncLifetime, IAsyncDisposable
 {
     private WebApplicationFactory<Program>? factory;
+    private readonly bool ownsRoot;
 
-    public string Root { get; } = Path.Combine(Path.GetTempPath(), $"exchange-e2e-{Guid.NewGuid():N}");
+    public ExchangeServer()
+        : this(null)
+    {
+    }
+
+    /// <summary>A server on the data directory (and so the database) of another, when <paramref name="sharedRoot"/> is given.</summary>
+    protected ExchangeServer(string? sharedRoot)
+    {
+        Root = sharedRoot ?? Path.Combine(Path.GetTempPath(), $"exchange-e2e-{Guid.NewGuid():N}");
+        ownsRoot = sharedRoot is null;
+    }
+
+    public string Root { get; }
+
+    /// <summary>The hosting environment; Development unless a fixture plays production.</summary>
+    protected virtual string EnvironmentName => "Development";
+
+    /// <summary>The server's services, to read what it configured.</summary>
+    public IServiceProvider Services => factory!.Services;
 
     /// <summary>The data directory, laid out as the default one is under a user's XDG data home.</summary>
     public string DataDirectory => Path.Combine(Root, "exchange");
@@ -31,20 +50,29 @@ public class ExchangeServer : IAsyncLifetime
     /// <summary>Every log line the server wrote, with its exception, to check what never appears in logs.</summary>
     public System.Collections.Concurrent.ConcurrentQueue<string> Logs { get; } = new();
 
+    /// <summary>The log lines the server's configured levels let through: what an operator's log holds.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> EmittedLogs { get; } = new();
+
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
         ["Kestrel:Endpoints:Grpc:Url"] = "http://127.0.0.1:0",
         ["Kestrel:Endpoints:Grpc:Protocols"] = "Http2",
+        // Every test calls from 127.0.0.1 and many fail on purpose: only the throttle's own tests
+        // (ThrottledServer) run with limits they can reach.
+        ["Exchange:Tokens:FailureThrottle:PerClient"] = "100000",
+        ["Exchange:Tokens:FailureThrottle:PerAddress"] = "100000",
     };
 
     public async Task InitializeAsync()
     {
         factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
-            builder.UseEnvironment("Development");
+            builder.UseEnvironment(EnvironmentName);
             builder.UseSetting("Exchange:Storage:DataDirectory", DataDirectory);
             // Every level of every category, whatever appsettings filters for the console.
-            builder.ConfigureLogging(logging => logging.AddProvider(new CapturingLoggerProvider(Logs)).AddFilter<CapturingLoggerProvider>(null, LogLevel.Trace));
+            builder.ConfigureLogging(logging => logging
+                .AddProvider(new CapturingLoggerProvider(Logs)).AddFilter<CapturingLoggerProvider>(null, LogLevel.Trace)
+                .AddProvider(new EmittedLoggerProvider(EmittedLogs)));
             foreach (var (key, value) in Settings)
             {
                 builder.UseSetting(key, value);
@@ -64,7 +92,16 @@ public class ExchangeServer : IAsyncLifetime
             await factory.DisposeAsync();
         }
         SqliteConnection.ClearAllPools();
-        Directory.Delete(Root, recursive: true);
+        if (ownsRoot && Directory.Exists(Root))
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+    }
+
+    async ValueTask IAsyncDisposable.DisposeAsync()
+    {
+        await DisposeAsync();
+        GC.SuppressFinalize(this);
     }
 
     public string OperatorCredentialPath => Path.Combine(DataDirectory, "operator-credential.json");
@@ -124,7 +161,13 @@ public class ExchangeServer : IAsyncLifetime
         var secret = await admin.Admin.AddSecretCredentialAsync(new AddSecretCredentialRequest { AuthorityId = id });
         return (Connect(o => { o.ClientId = id; o.ClientSecret = secret.ClientSecret; }), id);
     }
+
+    /// <summary>The demo seed's second operator (break glass needs two).</summary>
+    public const string SecondOperatorId = "exchange-operator-2";
 }
+
+/// <summary>A server on a data directory the test owns: another server's (one database, two servers), or one prepared beforehand.</summary>
+public sealed class ServerOnDirectory(string root) : ExchangeServer(root);
 
 /// <summary>One shared server for the tests that do not change server-wide state.</summary>
 [CollectionDefinition(Name)]
@@ -141,6 +184,16 @@ public static class RpcAssert
         Assert.True(code == error.StatusCode, $"Expected {code}, got {error.StatusCode}: {error.Status.Detail}");
         return error;
     }
+}
+
+/// <summary>Captures as <see cref="CapturingLoggerProvider"/>, but under the configured log levels (a separate type, so its filters are the defaults).</summary>
+internal sealed class EmittedLoggerProvider(System.Collections.Concurrent.ConcurrentQueue<string> lines) : ILoggerProvider
+{
+    private readonly CapturingLoggerProvider inner = new(lines);
+
+    public ILogger CreateLogger(string categoryName) => inner.CreateLogger(categoryName);
+
+    public void Dispose() => inner.Dispose();
 }
 
 internal sealed class CapturingLoggerProvider(System.Collections.Concurrent.ConcurrentQueue<string> lines) : ILoggerProvider

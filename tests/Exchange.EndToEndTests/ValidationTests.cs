@@ -44,13 +44,41 @@ public class ValidationTests(ExchangeServer server)
     }
 
     [Fact]
-    public async Task County_cannot_be_granted_referrals()
+    public async Task Concurrent_creations_of_one_id_give_one_authority_and_already_exists()
     {
         using var admin = server.Operator();
-        await RpcAssert.FailsWith(StatusCode.PermissionDenied, async () => await admin.Admin.CreateGrantAsync(new CreateGrantRequest
+        var id = $"c-{Guid.NewGuid():N}"[..16];
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 6).Select(async _ =>
         {
-            AuthorityId = "lansstyrelsen-vasternorrland", Scope = "referrals.receive", Reason = "should be refused",
+            try
+            {
+                await admin.Admin.CreateAuthorityAsync(new CreateAuthorityRequest
+                {
+                    Authority = new Authority { Id = id, Name = "Race", Kind = AuthorityKind.Region, OrganisationNumber = "2321000206" },
+                });
+                return StatusCode.OK;
+            }
+            catch (RpcException e)
+            {
+                return e.StatusCode;
+            }
         }));
+        Assert.Single(outcomes, s => s == StatusCode.OK);
+        Assert.All(outcomes.Where(s => s != StatusCode.OK), s => Assert.Equal(StatusCode.AlreadyExists, s));
+    }
+
+    [Theory]
+    [InlineData(9_999_999_999_999L, 0)]
+    [InlineData(1L, -5)]
+    public async Task Timestamp_out_of_range_is_a_field_violation(long seconds, int nanos)
+    {
+        using var admin = server.Operator();
+        var error = await RpcAssert.FailsWith(StatusCode.InvalidArgument, async () => await admin.Admin.CreateGrantAsync(new CreateGrantRequest
+        {
+            AuthorityId = "sundsvall-kommun", Scope = "statistics.read", Reason = "x",
+            ValidTo = new Google.Protobuf.WellKnownTypes.Timestamp { Seconds = seconds, Nanos = nanos },
+        }));
+        Assert.Equal("valid_to", error.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations.Single().Field);
     }
 
     [Fact]

@@ -97,3 +97,42 @@ public class AuditLogTests : IAsyncLifetime
         TargetType = e.TargetType, TargetId = e.TargetId, Outcome = e.Outcome, PreviousHash = e.PreviousHash, Hash = e.Hash,
     };
 }
+
+public class AuditHashTests
+{
+    private static AuditEventEntity Event() => new()
+    {
+        Sequence = 1,
+        Time = new DateTimeOffset(2026, 11, 1, 8, 0, 0, TimeSpan.Zero),
+        ActorAuthorityId = "exchange-operator",
+        Action = "authority.created",
+        TargetType = "authority",
+        TargetId = "timra-kommun",
+        Outcome = AuditOutcomeKind.Succeeded,
+        PreviousHash = AuditLog.GenesisHash,
+        Hash = "",
+    };
+
+    [Fact]
+    public void Events_written_before_subject_and_count_existed_still_verify()
+    {
+        // The canonical form of the first release: eight fields, no subject, no count.
+        var legacy = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join('\n',
+            "1", Event().Time.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "exchange-operator", "authority.created", "authority", "timra-kommun", "Succeeded", AuditLog.GenesisHash))));
+
+        Assert.Equal(legacy, AuditLog.ComputeHash(Event()));
+    }
+
+    [Fact]
+    public void Subject_and_count_are_covered_by_the_hash()
+    {
+        var plain = AuditLog.ComputeHash(Event());
+        var withSubject = Event();
+        withSubject.SubjectAuthorityId = "timra-kommun";
+        var counted = Event();
+        counted.Count = 40;
+
+        Assert.Equal(3, new[] { plain, AuditLog.ComputeHash(withSubject), AuditLog.ComputeHash(counted) }.Distinct().Count());
+    }
+}

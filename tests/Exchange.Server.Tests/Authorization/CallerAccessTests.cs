@@ -101,12 +101,12 @@ public class CallerAccessTests : IAsyncLifetime
     {
         await using (var db = store.Create())
         {
-            (await db.Authorities.FindAsync("sundsvall-kommun"))!.CredentialsVersion = 1;
+            (await db.Authorities.FindAsync("sundsvall-kommun"))!.TokenVersion = 1;
             await db.SaveChangesAsync();
         }
-        var stale = await Decide("sundsvall-kommun", [Scopes.StatisticsReport], [Scopes.StatisticsReport], credentialsVersion: "0");
-        var current = await Decide("sundsvall-kommun", [Scopes.StatisticsReport], [Scopes.StatisticsReport], credentialsVersion: "1");
-        var missing = await Decide("sundsvall-kommun", [Scopes.StatisticsReport], [Scopes.StatisticsReport], credentialsVersion: null);
+        var stale = await Decide("sundsvall-kommun", [Scopes.StatisticsReport], [Scopes.StatisticsReport], tokenVersion: "0");
+        var current = await Decide("sundsvall-kommun", [Scopes.StatisticsReport], [Scopes.StatisticsReport], tokenVersion: "1");
+        var missing = await Decide("sundsvall-kommun", [Scopes.StatisticsReport], [Scopes.StatisticsReport], tokenVersion: null);
 
         Assert.True(stale.TokenRevoked);
         Assert.False(stale.Allowed);
@@ -120,13 +120,13 @@ public class CallerAccessTests : IAsyncLifetime
         Assert.False((await Decide("no-such-authority", [Scopes.StatisticsReport], [Scopes.StatisticsReport])).Allowed);
     }
 
-    private async Task<AccessDecision> Decide(string authorityId, string[] tokenScopes, string[] required, string? credentialsVersion = "0")
+    private async Task<AccessDecision> Decide(string authorityId, string[] tokenScopes, string[] required, string? tokenVersion = "0")
     {
         var identity = new ClaimsIdentity("test");
         identity.SetClaim(Claims.Subject, authorityId);
-        if (credentialsVersion is not null)
+        if (tokenVersion is not null)
         {
-            identity.SetClaim(Exchange.Server.Identity.TokenEndpoint.CredentialsVersionClaim, credentialsVersion);
+            identity.SetClaim(Exchange.Server.Identity.TokenEndpoint.TokenVersionClaim, tokenVersion);
         }
         identity.SetScopes(tokenScopes);
         await using var db = store.Create();

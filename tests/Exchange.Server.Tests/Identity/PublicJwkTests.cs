@@ -57,3 +57,39 @@ public class PublicJwkTests
 
     private static string Json(object value) => JsonSerializer.Serialize(value);
 }
+
+public class PublicJwkMalformedInputTests
+{
+    [Theory]
+    [InlineData("{\"kty\":\"RSA\",\"kid\":\"a\",\"kid\":\"b\",\"n\":\"AQAB\",\"e\":\"AQAB\"}")]
+    [InlineData("{\"kty\":\"RSA\",\"kid\":\"a\",\"n\":\"!!!not base64url!!!\",\"e\":\"AQAB\"}")]
+    [InlineData("{\"kty\":\"RSA\",\"kid\":\"a\",\"n\":42,\"e\":\"AQAB\"}")]
+    [InlineData("{\"kty\":\"EC\",\"kid\":\"a\",\"crv\":\"P-256\",\"x\":\"%%\",\"y\":\"AQAB\"}")]
+    [InlineData("{\"kty\":\"EC\",\"kid\":\"a\",\"crv\":\"P-256\",\"x\":\"AQAB\",\"y\":\"AQAB\"}")]
+    [InlineData("[1,2,3]")]
+    [InlineData("{\"kty\":")]
+    public void Malformed_key_is_refused_with_a_reason_and_never_throws(string json)
+    {
+        Assert.Null(PublicJwk.Parse(json, out var error));
+        Assert.False(string.IsNullOrEmpty(error));
+    }
+
+    [Fact]
+    public void Duplicated_member_is_refused_for_itself_not_for_a_weak_key()
+    {
+        using var rsa = RSA.Create(2048);
+        var p = rsa.ExportParameters(false);
+        var json = $"{{\"kty\":\"RSA\",\"kid\":\"a\",\"kid\":\"b\",\"n\":\"{Base64UrlEncoder.Encode(p.Modulus)}\",\"e\":\"{Base64UrlEncoder.Encode(p.Exponent)}\"}}";
+        Assert.Null(PublicJwk.Parse(json, out var error));
+        Assert.Contains("each member once", error);
+    }
+
+    [Fact]
+    public void Public_ec_key_on_its_curve_is_accepted()
+    {
+        using var ec = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var p = ec.ExportParameters(false);
+        var json = System.Text.Json.JsonSerializer.Serialize(new { kty = "EC", kid = "e1", crv = "P-256", x = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(p.Q.X), y = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(p.Q.Y) });
+        Assert.Equal("e1", PublicJwk.Parse(json, out _)!.KeyId);
+    }
+}

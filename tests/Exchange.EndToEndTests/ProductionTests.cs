@@ -1,0 +1,171 @@
+using System.Net;
+using Exchange.V1;
+using Grpc.Core;
+using Grpc.Reflection.V1Alpha;
+using Microsoft.IdentityModel.JsonWebTokens;
+
+namespace Exchange.EndToEndTests;
+
+/// <summary>
+/// The server as it runs outside Development: TLS on the production endpoint, a configured issuer,
+/// no demo parties. <paramref name="issuer"/> null leaves the issuer out.
+/// </summary>
+public class ProductionServer : TlsServer
+{
+    public const string DefaultIssuer = "https://exchange.vasternorrland.example/";
+
+    private readonly string? issuer;
+
+    public ProductionServer()
+        : this(DefaultIssuer)
+    {
+    }
+
+    protected ProductionServer(string? issuer) => this.issuer = issuer;
+
+    /// <summary>The private key of the configured second operator; only "Anna" holds it.</summary>
+    public System.Security.Cryptography.RSA SecondOperatorKey { get; } = System.Security.Cryptography.RSA.Create(2048);
+
+    protected override string EnvironmentName => "Production";
+
+    protected override IDictionary<string, string?> Settings
+    {
+        get
+        {
+            var settings = new Dictionary<string, string?>();
+            foreach (var (key, value) in base.Settings)
+            {
+                // appsettings.Production.json names its endpoint "Https".
+                settings[key.Replace("Endpoints:Grpc:", "Endpoints:Https:", StringComparison.Ordinal)] = value;
+            }
+            settings["Kestrel:Certificates:Default:Path"] = CertificatePath;
+            settings["Kestrel:Certificates:Default:Password"] = "test";
+            settings["Exchange:Tokens:SigningKeyPath"] = "";
+            settings["Exchange:Tokens:Issuer"] = issuer;
+            // A second operator, as a county configures one: its person's public key.
+            var keys = Path.Combine(Root, "keys");
+            Directory.CreateDirectory(keys);
+            File.WriteAllText(Path.Combine(keys, "operator-anna.pub.pem"), SecondOperatorKey.ExportSubjectPublicKeyInfoPem());
+            settings["Exchange:Operators:0:Id"] = "operator-anna";
+            settings["Exchange:Operators:0:Name"] = "Anna at the county IT department";
+            settings["Exchange:Operators:0:PublicKeyFile"] = Path.Combine(keys, "operator-anna.pub.pem");
+            settings["Exchange:Operators:0:KeyId"] = "anna-2026";
+            return settings;
+        }
+    }
+}
+
+public sealed class IssuerlessProductionServer() : ProductionServer(issuer: null);
+
+public class ProductionTests(ProductionServer server) : IClassFixture<ProductionServer>
+{
+    [Fact]
+    public async Task Server_outside_development_without_an_issuer_refuses_to_start()
+    {
+        var issuerless = new IssuerlessProductionServer();
+        try
+        {
+            var error = await Assert.ThrowsAnyAsync<Exception>(issuerless.InitializeAsync);
+            Assert.Contains("Exchange:Tokens:Issuer", Flatten(error), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await issuerless.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Token_names_the_configured_issuer_whatever_the_host_header_says()
+    {
+        var credential = Exchange.Contracts.CredentialFile.Load(server.OperatorCredentialPath);
+        using var raw = new RawHttp2(server.Address, server.TrustingHandler);
+
+        var response = await raw.TokenAsync([
+            new("grant_type", "client_credentials"), new("client_id", credential.ClientId), new("client_secret", credential.ClientSecret!),
+        ], host: "attacker.example");
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.Equal(ProductionServer.DefaultIssuer, new JsonWebToken(response.AccessToken).Issuer);
+    }
+
+    [Fact]
+    public async Task Assertion_addressed_to_the_request_host_instead_of_the_issuer_is_refused()
+    {
+        using var admin = server.Operator();
+        using var rsa = System.Security.Cryptography.RSA.Create(2048);
+        var id = $"p-{Guid.NewGuid():N}"[..16];
+        await admin.Admin.CreateAuthorityAsync(new CreateAuthorityRequest
+        {
+            Authority = new Authority { Id = id, Name = "Test region", Kind = AuthorityKind.Region, OrganisationNumber = "2321000206" },
+        });
+        await admin.Admin.CreateGrantAsync(new CreateGrantRequest { AuthorityId = id, Scope = "statistics.read", Reason = "test" });
+        var p = rsa.ExportParameters(false);
+        await admin.Admin.AddKeyCredentialAsync(new AddKeyCredentialRequest
+        {
+            AuthorityId = id,
+            PublicJwk = System.Text.Json.JsonSerializer.Serialize(new { kty = "RSA", kid = "k1", n = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(p.Modulus), e = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(p.Exponent) }),
+        });
+        var credential = new Exchange.Contracts.CredentialFile { ClientId = id, PrivateKeyPem = rsa.ExportPkcs8PrivateKeyPem(), KeyId = "k1" };
+        using var raw = new RawHttp2(server.Address, server.TrustingHandler);
+
+        var toIssuer = await raw.AssertionAsync(id, ClientAssertions.Create(credential, new Uri(ProductionServer.DefaultIssuer)));
+        var toHost = await raw.AssertionAsync(id, ClientAssertions.Create(credential, new Uri(server.Address, "/")));
+
+        Assert.Equal(HttpStatusCode.OK, toIssuer.Status);
+        Assert.Equal("invalid_client", toHost.Error);
+    }
+
+    [Fact]
+    public async Task Configured_operator_approves_what_the_bootstrap_operator_proposes()
+    {
+        using var first = server.Operator();
+        using var anna = server.Connect(o =>
+        {
+            o.ClientId = "operator-anna";
+            o.PrivateKeyPem = server.SecondOperatorKey.ExportPkcs8PrivateKeyPem();
+            o.KeyId = "anna-2026";
+            o.Issuer = new Uri(ProductionServer.DefaultIssuer);
+        });
+        var id = $"p-{Guid.NewGuid():N}"[..16];
+        await first.Admin.CreateAuthorityAsync(new CreateAuthorityRequest
+        {
+            Authority = new Authority { Id = id, Name = "Test shelter", Kind = AuthorityKind.Shelter, OrganisationNumber = "8024000005" },
+        });
+        await first.Admin.AddSecretCredentialAsync(new AddSecretCredentialRequest { AuthorityId = id });
+        using var rsa = System.Security.Cryptography.RSA.Create(2048);
+
+        var change = (await first.Admin.ProposeCredentialChangeAsync(new ProposeCredentialChangeRequest { AuthorityId = id, PublicJwk = OperatorPowerTests.Jwk(rsa, "k2"), Reason = "lost secret" })).Change;
+        var approved = await anna.Admin.ApproveCredentialChangeAsync(new ApproveCredentialChangeRequest { ChangeId = change.Id, Reason = "verified" });
+
+        Assert.Equal(CredentialOrigin.BreakGlass, approved.Credential.Origin);
+        var annaKey = (await anna.Account.ListOwnCredentialsAsync(new ListOwnCredentialsRequest())).Credentials.Single();
+        Assert.Equal(("system:configuration", CredentialOrigin.System), (annaKey.CreatedBy, annaKey.Origin));
+    }
+
+    [Fact]
+    public async Task Reflection_is_off_outside_development()
+    {
+        // Even with a valid token the method does not exist; without one, nothing is said at all.
+        using var admin = server.Operator();
+        var token = (await admin.Tokens.GetTokenAsync()).Value;
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(server.Address, new Grpc.Net.Client.GrpcChannelOptions { HttpHandler = server.TrustingHandler() });
+        var reflection = new ServerReflection.ServerReflectionClient(channel);
+
+        async Task<StatusCode> ListServices(Metadata headers)
+        {
+            using var call = reflection.ServerReflectionInfo(headers);
+            var error = await Assert.ThrowsAsync<RpcException>(async () =>
+            {
+                await call.RequestStream.WriteAsync(new ServerReflectionRequest { ListServices = "" });
+                await call.RequestStream.CompleteAsync();
+                await call.ResponseStream.MoveNext(default);
+            });
+            return error.StatusCode;
+        }
+
+        Assert.Equal(StatusCode.Unimplemented, await ListServices(new Metadata { { "Authorization", $"Bearer {token}" } }));
+        Assert.Equal(StatusCode.Unauthenticated, await ListServices([]));
+    }
+
+    private static string Flatten(Exception e) => e.InnerException is null ? e.Message : $"{e.Message} {Flatten(e.InnerException)}";
+}
