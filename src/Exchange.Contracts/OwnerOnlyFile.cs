@@ -18,6 +18,11 @@ public static class OwnerOnlyFile
     public static void Write(string path, string content, bool replace = true)
     {
         var full = Path.GetFullPath(path);
+        // Through a link, the file it points to is the one to replace, not the link.
+        if (File.Exists(full) && new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true) is { } target)
+        {
+            full = target.FullName;
+        }
         CreateDirectory(Path.GetDirectoryName(full)!);
         if (!replace)
         {

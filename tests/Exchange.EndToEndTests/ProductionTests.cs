@@ -169,3 +169,54 @@ public class ProductionTests(ProductionServer server) : IClassFixture<Production
 
     private static string Flatten(Exception e) => e.InnerException is null ? e.Message : $"{e.Message} {Flatten(e.InnerException)}";
 }
+
+/// <summary>Operators from configuration: an id someone registered first is not silently taken over or skipped.</summary>
+public class ConfiguredOperatorTests
+{
+    [Fact]
+    public async Task Configured_operator_whose_id_an_authority_took_first_stops_the_start()
+    {
+        var root = Path.Combine(Path.GetTempPath(), $"exchange-e2e-{Guid.NewGuid():N}");
+        try
+        {
+            await using (var first = new ServerOnDirectory(root))
+            {
+                await first.InitializeAsync();
+                using var admin = first.Operator();
+                await admin.Admin.CreateAuthorityAsync(new CreateAuthorityRequest
+                {
+                    Authority = new Authority { Id = "operator-bert", Name = "Squatter", Kind = AuthorityKind.Police, OrganisationNumber = "2021000076" },
+                });
+            }
+
+            await using var second = new OperatorConfiguredServer(root, "operator-bert");
+            var error = await Assert.ThrowsAnyAsync<Exception>(second.InitializeAsync);
+            Assert.Contains("operator-bert", Flatten(error), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private static string Flatten(Exception e) => e.InnerException is null ? e.Message : $"{e.Message} {Flatten(e.InnerException)}";
+
+    private sealed class OperatorConfiguredServer(string root, string operatorId) : ExchangeServer(root)
+    {
+        protected override IDictionary<string, string?> Settings
+        {
+            get
+            {
+                using var rsa = System.Security.Cryptography.RSA.Create(2048);
+                var key = Path.Combine(Root, $"{operatorId}.pub.pem");
+                File.WriteAllText(key, rsa.ExportSubjectPublicKeyInfoPem());
+                return new Dictionary<string, string?>(base.Settings)
+                {
+                    ["Exchange:Operators:0:Id"] = operatorId,
+                    ["Exchange:Operators:0:PublicKeyFile"] = key,
+                    ["Exchange:Operators:0:KeyId"] = $"{operatorId}-1",
+                };
+            }
+        }
+    }
+}

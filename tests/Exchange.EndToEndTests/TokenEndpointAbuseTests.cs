@@ -81,9 +81,10 @@ public class TokenEndpointThrottleTests(ThrottledServer server) : IClassFixture<
         var throttledClient = await raw.SecretAsync("ange-kommun", ange.ClientSecret!);
         Assert.Equal(HttpStatusCode.TooManyRequests, throttledClient.Status);
         Assert.NotNull(throttledClient.Headers.RetryAfter);
-        // Whichever way the request names the client (HTTP Basic here).
+        // Whichever way the request names the client (HTTP Basic here), also beside a decoy client_id.
         var basic = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"ange-kommun:{ange.ClientSecret}"));
         Assert.Equal(HttpStatusCode.TooManyRequests, (await raw.TokenAsync([new("grant_type", "client_credentials")], basic: basic)).Status);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await raw.TokenAsync([new("grant_type", "client_credentials"), new("client_id", "decoy")], basic: basic)).Status);
         // Another client from the same address is not held up by it.
         Assert.Equal(HttpStatusCode.OK, (await raw.SecretAsync("timra-kommun", timra.ClientSecret!)).Status);
 

@@ -106,6 +106,20 @@ public class TransportTests(ExchangeServer server)
     }
 
     [Fact]
+    public async Task Frame_announcing_four_gigabytes_is_resource_exhausted_not_a_crash()
+    {
+        using var client = server.Demo("sundsvall-kommun");
+        var token = (await client.Tokens.GetTokenAsync()).Value;
+        using var raw = new RawHttp2(server.Address);
+        var before = server.EmittedLogs.Count;
+
+        var (status, _) = await raw.GrpcAsync("/exchange.v1.StatisticsService/ListIndicators", new ByteArrayContent([0, 0xFF, 0xFF, 0xFF, 0xFF, 1, 2, 3]), bearer: token);
+
+        Assert.Equal(ResourceExhausted, status);
+        Assert.DoesNotContain(server.EmittedLogs.Skip(before), l => l.Contains("   at ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Gzip_compressed_request_is_served()
     {
         using var client = server.Demo("sundsvall-kommun");

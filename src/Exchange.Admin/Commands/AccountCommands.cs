@@ -68,23 +68,21 @@ internal static class AccountCommands
                 throw new AdminUsageException($"{path} cannot be read again to be rewritten ({e.Message}); pass --credential with a regular file.");
             }
             var response = await client.Account.ReplaceOwnSecretAsync(new ReplaceOwnSecretRequest(), cancellationToken: ct);
-            output.Write(response, w =>
-            {
-                w.WriteLine($"Replaced the client secret (credential {response.Credential.Id}). The new secret:");
-                w.WriteLine(response.ClientSecret);
-            });
+            // The old secret no longer works: the new one goes to the file first, then to the screen;
+            // if the file cannot take it, the screen (and the error) must.
             try
             {
                 (file with { ClientSecret = response.ClientSecret }).Save(path);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new AdminLocalException($"the new secret (printed above) could not be written to {path}: {e.Message}. Store it now: the old one no longer works.");
+                throw new AdminLocalException($"the new secret could not be written to {path}: {e.Message}. Store it now, the old one no longer works: {response.ClientSecret}");
             }
-            if (!output.Json)
+            output.Write(response, w =>
             {
-                output.Line($"{path} holds the new secret.");
-            }
+                w.WriteLine($"Replaced the client secret (credential {response.Credential.Id}); {path} holds the new one:");
+                w.WriteLine(response.ClientSecret);
+            });
         });
         return command;
     }

@@ -38,12 +38,12 @@ internal static class CommandRunner
             }
             catch (ExchangeAuthenticationException e)
             {
-                await error.WriteLineAsync($"error: the server refused the operator credential: {e.Error}{(e.Description is null ? "" : $" — {e.Description}")}");
+                await error.WriteLineAsync($"error: the server refused the credential in {GlobalOptions.CredentialPath(parse)}: {e.Error}{(e.Description is null ? "" : $" — {e.Description}")}");
                 return ExitCodes.NotConnected;
             }
             catch (RpcException e) when (e.Status.DebugException is ExchangeAuthenticationException auth)
             {
-                await error.WriteLineAsync($"error: the server refused the operator credential: {auth.Error}{(auth.Description is null ? "" : $" — {auth.Description}")}");
+                await error.WriteLineAsync($"error: the server refused the credential in {GlobalOptions.CredentialPath(parse)}: {auth.Error}{(auth.Description is null ? "" : $" — {auth.Description}")}");
                 return ExitCodes.NotConnected;
             }
             catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.Unauthenticated or StatusCode.DeadlineExceeded || e.Status.DebugException is HttpRequestException)

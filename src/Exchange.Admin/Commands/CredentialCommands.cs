@@ -52,6 +52,12 @@ internal static class CredentialCommands
             throw new AdminUsageException("--public-key needs --key-id.");
         }
         var pem = ReadFile(pemFile!);
+        if (pem.Contains("PRIVATE KEY", StringComparison.Ordinal))
+        {
+            // Only the public half is sent, but the authority's private key should never have reached an operator.
+            Console.Error.WriteLine($"warning: {pemFile!.FullName} holds a private key; only its public half is sent. " +
+                "The private key belongs with the authority alone: delete this copy, and if it left the authority, have it generate a new key pair.");
+        }
         try
         {
             return Exchange.Contracts.PublicKeys.JwkFromPem(pem, keyId);

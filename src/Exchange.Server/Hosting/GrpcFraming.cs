@@ -15,7 +15,7 @@ internal static class GrpcFraming
     public static RpcException Malformed(string what) => new(new Status(StatusCode.InvalidArgument, $"Malformed gRPC message: {what}."));
 }
 
-/// <summary>Wraps a gRPC request body and checks each frame's compressed flag (0 or 1) as the bytes go by.</summary>
+/// <summary>Wraps a gRPC request body and checks each frame's header (compressed flag 0 or 1, a length any service could take) as the bytes go by.</summary>
 internal sealed class FrameCheckingStream(Stream inner) : ReadOnlyStream
 {
     private readonly byte[] header = new byte[5];
@@ -60,6 +60,11 @@ internal sealed class FrameCheckingStream(Stream inner) : ReadOnlyStream
             {
                 payloadLeft = BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(1));
                 headerRead = 0;
+                if (payloadLeft > GrpcExtensions.StatisticsMaxMessage)
+                {
+                    // Each service has a smaller cap of its own, which gRPC applies; beyond the largest, gRPC's reader would fail on its own terms.
+                    throw new RpcException(new Status(StatusCode.ResourceExhausted, "The message is larger than any this server takes."));
+                }
             }
         }
     }

@@ -21,7 +21,8 @@ public static class ClientAssertionPolicy
     /// <summary>Why the assertion is refused, in a few words for the log (never shown to the caller), or null.</summary>
     public static string? Refusal(Claims claims, DateTimeOffset now, TimeSpan maxLifetime, TimeSpan clockSkew)
     {
-        if (string.IsNullOrEmpty(claims.Jti) || claims.Jti.Length > MaxJtiLength)
+        // Printable only: it is stored, and PostgreSQL refuses a NUL in text.
+        if (string.IsNullOrEmpty(claims.Jti) || claims.Jti.Length > MaxJtiLength || claims.Jti.Any(char.IsControl))
         {
             return "no jti";
         }

@@ -33,30 +33,31 @@ public sealed class ClientAuthenticationThrottle(IOptions<TokenOptions> options,
 
     private FailureThrottleOptions Limits => options.Value.FailureThrottle;
 
-    /// <summary>Starts an attempt: null when it may go ahead (then call <see cref="End"/>), or how long it must wait.</summary>
-    public TimeSpan? TryBegin(string? clientId, IPAddress? address)
+    /// <summary>
+    /// Starts an attempt that names <paramref name="clientIds"/> (every client id the request names,
+    /// so that naming a decoy beside the real one does not help): null when it may go ahead (then call
+    /// <see cref="End"/> with the same ids), or how long it must wait.
+    /// </summary>
+    public TimeSpan? TryBegin(IReadOnlyCollection<string> clientIds, IPAddress? address)
     {
         lock (gate)
         {
             var now = time.GetUtcNow();
             Sweep(now);
             var byAddress = Current(addresses, AddressKey(address), now);
-            var byClient = clientId is null ? null : Current(clients, ClientKey(clientId), now);
-            var wait = Wait(byAddress, Limits.PerAddress, now) ?? (byClient is null ? null : Wait(byClient, Limits.PerClient, now));
+            var byClients = clientIds.Select(id => Current(clients, ClientKey(id), now)).ToList();
+            var wait = Wait(byAddress, Limits.PerAddress, now) ?? byClients.Select(c => Wait(c, Limits.PerClient, now)).Max();
             if (wait is null)
             {
                 byAddress.UnderWay++;
-                if (byClient is not null)
-                {
-                    byClient.UnderWay++;
-                }
+                byClients.ForEach(c => c.UnderWay++);
             }
             return wait;
         }
     }
 
-    /// <summary>Ends an attempt begun with <see cref="TryBegin"/>; true when its failure used up the client's allowance for this window (once per window: the moment to audit it).</summary>
-    public bool End(string? clientId, IPAddress? address, bool failed)
+    /// <summary>Ends an attempt begun with <see cref="TryBegin"/>; returns the client ids whose allowance this failure used up (once per window: the moment to audit them).</summary>
+    public IReadOnlyList<string> End(IReadOnlyCollection<string> clientIds, IPAddress? address, bool failed)
     {
         lock (gate)
         {
@@ -64,23 +65,18 @@ public sealed class ClientAuthenticationThrottle(IOptions<TokenOptions> options,
             var byAddress = Current(addresses, AddressKey(address), now);
             byAddress.UnderWay = Math.Max(0, byAddress.UnderWay - 1);
             byAddress.Failures += failed ? 1 : 0;
-            if (clientId is null)
+            var reached = new List<string>();
+            foreach (var clientId in clientIds)
             {
-                return false;
+                var byClient = Current(clients, ClientKey(clientId), now);
+                byClient.UnderWay = Math.Max(0, byClient.UnderWay - 1);
+                if (failed && ++byClient.Failures >= Limits.PerClient && !byClient.Reported)
+                {
+                    byClient.Reported = true;
+                    reached.Add(clientId);
+                }
             }
-            var byClient = Current(clients, ClientKey(clientId), now);
-            byClient.UnderWay = Math.Max(0, byClient.UnderWay - 1);
-            if (!failed)
-            {
-                return false;
-            }
-            byClient.Failures++;
-            if (byClient.Failures < Limits.PerClient || byClient.Reported)
-            {
-                return false;
-            }
-            byClient.Reported = true;
-            return true;
+            return reached;
         }
     }
 
@@ -148,10 +144,10 @@ internal sealed partial class TokenEndpointGuard(RequestDelegate next, ClientAut
         {
             bodySize.MaxRequestBodySize = MaxBodySize;
         }
-        string? clientId;
+        IReadOnlyCollection<string> clientIds;
         try
         {
-            clientId = await ClaimedClientIdAsync(context.Request, context.RequestAborted);
+            clientIds = await ClaimedClientIdsAsync(context.Request, context.RequestAborted);
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -164,9 +160,9 @@ internal sealed partial class TokenEndpointGuard(RequestDelegate next, ClientAut
             return;
         }
         var address = context.Connection.RemoteIpAddress;
-        if (throttle.TryBegin(clientId, address) is { } wait)
+        if (throttle.TryBegin(clientIds, address) is { } wait)
         {
-            await TooManyAsync(context, wait, clientId);
+            await TooManyAsync(context, wait, clientIds);
             return;
         }
         // A request that throws is the server's failure, not the client's.
@@ -178,9 +174,9 @@ internal sealed partial class TokenEndpointGuard(RequestDelegate next, ClientAut
         }
         finally
         {
-            if (throttle.End(clientId, address, failed))
+            foreach (var reached in throttle.End(clientIds, address, failed))
             {
-                await AuditLimitReachedAsync(context, clientId!);
+                await AuditLimitReachedAsync(context, reached);
             }
         }
     }
@@ -197,19 +193,20 @@ internal sealed partial class TokenEndpointGuard(RequestDelegate next, ClientAut
     }
 
     /// <summary>
-    /// The client id the request claims, wherever it says so — the form, HTTP Basic authentication,
-    /// or the issuer of a client assertion — unverified: only to count it.
+    /// Every client id the request names — in the form, in HTTP Basic authentication, as the issuer
+    /// of a client assertion — unverified: only to count them, each of them.
     /// </summary>
-    private static async Task<string?> ClaimedClientIdAsync(HttpRequest request, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyCollection<string>> ClaimedClientIdsAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
         IFormCollection? form = null;
         if (HttpMethods.IsPost(request.Method) && request.HasFormContentType)
         {
             // Buffered by ASP.NET Core: OpenIddict reads the same form afterwards.
             form = await request.ReadFormAsync(cancellationToken);
-            if (form["client_id"].FirstOrDefault() is { Length: > 0 } fromForm)
+            foreach (var id in form["client_id"])
             {
-                return fromForm;
+                Add(id);
             }
         }
         if (request.Headers.Authorization.FirstOrDefault() is { } authorization && authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
@@ -217,25 +214,32 @@ internal sealed partial class TokenEndpointGuard(RequestDelegate next, ClientAut
             try
             {
                 var pair = Encoding.UTF8.GetString(Convert.FromBase64String(authorization["Basic ".Length..].Trim()));
-                return Uri.UnescapeDataString(pair.Split(':', 2)[0]);
+                Add(Uri.UnescapeDataString(pair.Split(':', 2)[0]));
             }
             catch (FormatException)
             {
-                return null;
             }
         }
-        if (form?["client_assertion"].FirstOrDefault() is { Length: > 0 } assertion)
+        foreach (var assertion in form?["client_assertion"] ?? default)
         {
             try
             {
-                return new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(assertion).Issuer;
+                Add(new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(assertion!).Issuer);
             }
             catch (ArgumentException)
             {
-                return null;
             }
         }
-        return null;
+        return ids;
+
+        void Add(string? id)
+        {
+            // A request naming many ids is refused by OpenIddict anyway; a few suffice to count it.
+            if (!string.IsNullOrEmpty(id) && ids.Count < 4)
+            {
+                ids.Add(id);
+            }
+        }
     }
 
     private static async Task AuditLimitReachedAsync(HttpContext context, string clientId)
@@ -248,11 +252,12 @@ internal sealed partial class TokenEndpointGuard(RequestDelegate next, ClientAut
             CancellationToken.None);
     }
 
-    private async Task TooManyAsync(HttpContext context, TimeSpan wait, string? clientId)
+    private async Task TooManyAsync(HttpContext context, TimeSpan wait, IReadOnlyCollection<string> clientIds)
     {
         if (logThrottle.ShouldLog(out var heldBack))
         {
-            Throttled(logger, Validation.Identifiers.IsAuthorityId(clientId) ? clientId! : "(none or malformed)", context.Connection.RemoteIpAddress?.ToString() ?? "", heldBack);
+            var named = string.Join(",", clientIds.Select(id => Validation.Identifiers.IsAuthorityId(id) ? id : "(malformed)"));
+            Throttled(logger, named.Length > 0 ? named : "(none)", context.Connection.RemoteIpAddress?.ToString() ?? "", heldBack);
         }
         var seconds = (int)Math.Ceiling(Math.Max(1, wait.TotalSeconds));
         context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);

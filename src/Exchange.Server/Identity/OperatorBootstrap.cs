@@ -111,9 +111,16 @@ internal sealed class OperatorBootstrap(
     private async Task ProvisionAsync(IServiceProvider services, ConfiguredOperator configured, CancellationToken cancellationToken)
     {
         var db = services.GetRequiredService<ExchangeDbContext>();
-        if (await db.Authorities.AnyAsync(a => a.Id == configured.Id, cancellationToken))
+        if (await db.Authorities.AsNoTracking().FirstOrDefaultAsync(a => a.Id == configured.Id, cancellationToken) is { } existing)
         {
-            return;
+            if (existing.Kind == PartyKind.Operator)
+            {
+                return;
+            }
+            // Someone may have taken the id first to keep this operator from existing: say so, loudly.
+            throw new InvalidOperationException(
+                $"{ConfiguredOperator.Section}: '{configured.Id}' is already an authority of kind {existing.Kind.ToString().ToLowerInvariant()}, not an operator. " +
+                "Choose another id for the operator, and find out who registered this one.");
         }
         if (!Validation.Identifiers.IsAuthorityId(configured.Id) || SystemActors.ReservedAuthorityIds.Contains(configured.Id) || string.IsNullOrWhiteSpace(configured.KeyId))
         {
