@@ -35,7 +35,21 @@ public sealed class ExchangeClient : IDisposable
         var credentials = CallCredentials.FromInterceptor(async (context, metadata) =>
         {
             var provider = context.ServiceUrl.EndsWith("/" + AccountService.Descriptor.FullName, StringComparison.Ordinal) ? accountTokens.Value : tokens;
-            var token = await provider.GetTokenAsync(context.CancellationToken).ConfigureAwait(false);
+            AccessToken token;
+            try
+            {
+                token = await provider.GetTokenAsync(context.CancellationToken).ConfigureAwait(false);
+            }
+            catch (ExchangeAuthenticationException e)
+            {
+                // The call fails as the refusal means (not INTERNAL), with the OAuth error in the message
+                // and the exception itself in Status.DebugException.
+                throw new RpcException(new Status(TokenRefusalStatus(e.Error), $"No access token: {e.Message}", e));
+            }
+            catch (HttpRequestException e)
+            {
+                throw new RpcException(new Status(StatusCode.Unavailable, e.Message, e));
+            }
             metadata.Add("Authorization", $"Bearer {token.Value}");
         });
         var secure = options.Address!.Scheme == Uri.UriSchemeHttps;
@@ -56,6 +70,13 @@ public sealed class ExchangeClient : IDisposable
     }
 
     private const string AccountScope = "account";
+
+    private static StatusCode TokenRefusalStatus(string error) => error switch
+    {
+        "invalid_scope" => StatusCode.PermissionDenied,
+        "temporarily_unavailable" => StatusCode.Unavailable,
+        _ => StatusCode.Unauthenticated,
+    };
 
     private void InvalidateTokens()
     {

@@ -1,6 +1,7 @@
 using Exchange.Server.Admin;
 using Exchange.Server.Audit;
 using Exchange.Server.Authorization;
+using Exchange.Server.Bootstrap;
 using Exchange.Server.Hosting;
 using Exchange.Server.Identity;
 using Exchange.Server.Statistics;
@@ -16,12 +17,14 @@ builder.AddExchangeAudit();
 builder.AddExchangeIdentity();
 builder.AddExchangeAuthorization();
 builder.AddExchangeAdmin();
+builder.AddExchangeBootstrap();
 builder.AddExchangeStatistics();
 builder.AddExchangeGrpc();
 builder.AddExchangeTelemetry();
 
 var app = builder.Build();
 
+app.MapExchangeBootstrap();
 app.MapExchangeIdentity();
 app.MapExchangeGrpc();
 

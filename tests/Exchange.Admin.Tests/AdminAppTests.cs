@@ -58,17 +58,19 @@ public class AdminAppTests
     }
 
     [Theory]
-    [InlineData("http://exchange.example.se")]
-    [InlineData("ftp://exchange.example.se")]
-    public async Task Unusable_server_address_exits_3_without_a_stack_trace(string server)
+    [InlineData("http://exchange.example.se", "cleartext")]
+    [InlineData("ftp://exchange.example.se", "not a server address")]
+    [InlineData("not-a-url", "not a server address")]
+    public async Task Unusable_server_address_is_a_command_line_error_saying_what_is_wrong(string server, string says)
     {
         var path = Path.GetTempFileName();
         try
         {
             new Exchange.Contracts.CredentialFile { ClientId = "exchange-operator", ClientSecret = "x" }.Save(path);
             var (code, _, error) = await Run("authority", "list", "--credential", path, "--server", server);
-            Assert.Equal(ExitCodes.NotConnected, code);
+            Assert.Equal(ExitCodes.Usage, code);
             Assert.StartsWith("error:", error);
+            Assert.Contains(says, error);
             Assert.DoesNotContain("   at ", error);
         }
         finally

@@ -18,7 +18,7 @@ public class AdminToolTests(ExchangeServer server)
     public async Task Operator_onboards_an_authority_with_its_key_and_a_grant_and_cannot_add_more()
     {
         var id = $"cli-{Guid.NewGuid():N}"[..16];
-        var add = await Run("authority", "add", id, "--name", "Timrå kvinnojour", "--kind", "shelter", "--org-number", "802400-0005", "--area", "2262");
+        var add = await Run("authority", "add", id, "--name", "Timrå kvinnojour", "--kind", "shelter", "--org-number", ExchangeServer.NewOrganisationNumber(shelter: true), "--area", "2262");
         Assert.Equal(0, add.ExitCode);
         Assert.Contains($"Registered {id}", add.Output);
 
@@ -127,6 +127,65 @@ public class AdminToolTests(ExchangeServer server)
     }
 
     [Fact]
+    public async Task Authority_update_and_audit_list_with_reasons_and_paging()
+    {
+        var id = $"upd-{Guid.NewGuid():N}"[..16];
+        Assert.Equal(0, (await Run("authority", "add", id, "--name", "Before", "--kind", "municipality", "--org-number", ExchangeServer.NewOrganisationNumber(), "--area", "2262")).ExitCode);
+
+        var updated = await Run("authority", "update", id, "--name", "After", "--area", "2280", "--json");
+        Assert.Equal(0, updated.ExitCode);
+        var authority = JsonDocument.Parse(updated.Output).RootElement.GetProperty("authority");
+        Assert.Equal("After", authority.GetProperty("name").GetString());
+        Assert.Equal(["2280"], authority.GetProperty("areaCodes").EnumerateArray().Select(a => a.GetString()));
+
+        Assert.Equal(0, (await Run("authority", "disable", id, "--reason", "avtalet upphör 2026-12-31")).ExitCode);
+        var newest = await Run("audit", "list", "--limit", "1");
+        Assert.Equal(0, newest.ExitCode);
+        Assert.Contains("authority.disabled", newest.Output);
+        Assert.Contains("avtalet upphör 2026-12-31", newest.Output);
+        var hint = newest.Output.Split('\n').Single(l => l.StartsWith("More events: add --page-token ", StringComparison.Ordinal));
+        var token = hint["More events: add --page-token ".Length..].Split(' ')[0];
+        var next = await Run("audit", "list", "--limit", "1", "--page-token", token);
+        Assert.Equal(0, next.ExitCode);
+        Assert.Contains("authority.updated", next.Output);
+    }
+
+    [Fact]
+    public async Task Indicator_show_update_and_disable()
+    {
+        var code = $"ind_{Guid.NewGuid():N}"[..20];
+        Assert.Equal(0, (await Run("indicator", "add", code, "--name", "Test", "--goal", "2", "--unit", "persons", "--reporter-kind", "shelter")).ExitCode);
+
+        Assert.Equal(0, (await Run("indicator", "update", code, "--name", "Renamed", "--threshold", "7")).ExitCode);
+        var shown = await Run("indicator", "show", code, "--json");
+        Assert.Equal(0, (await Run("indicator", "disable", code)).ExitCode);
+        var disabled = await Run("indicator", "show", code, "--json");
+
+        var indicator = JsonDocument.Parse(shown.Output).RootElement.GetProperty("indicator");
+        Assert.Equal(("Renamed", 7, "persons"), (indicator.GetProperty("name").GetString(), indicator.GetProperty("suppressionThreshold").GetInt32(), indicator.GetProperty("unit").GetString()));
+        Assert.False(JsonDocument.Parse(disabled.Output).RootElement.GetProperty("indicator").GetProperty("enabled").GetBoolean());
+    }
+
+    [Fact]
+    public async Task The_tool_waits_for_a_server_that_is_still_writing_its_credential()
+    {
+        var home = Path.Combine(server.Root, $"home-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(Path.Combine(home, "exchange"));
+        var copy = Task.Run(async () =>
+        {
+            await Task.Delay(1500);
+            File.Copy(server.OperatorCredentialPath, Path.Combine(home, "exchange", "operator-credential.json"));
+        });
+
+        var result = await RunIn(home, "authority", "list");
+        await copy;
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("waiting for the server to finish starting", result.Error);
+        Assert.Contains("sundsvall-kommun", result.Output);
+    }
+
+    [Fact]
     public async Task Indicator_add_and_list()
     {
         var code = $"cli_indicator_{Guid.NewGuid():N}"[..24];
@@ -161,7 +220,9 @@ public class AdminToolTests(ExchangeServer server)
         Assert.Contains("No operator credential", noCredential.Error);
     }
 
-    private async Task<(int ExitCode, string Output, string Error)> Run(params string[] args)
+    private Task<(int ExitCode, string Output, string Error)> Run(params string[] args) => RunIn(server.Root, args);
+
+    private static async Task<(int ExitCode, string Output, string Error)> RunIn(string dataHome, params string[] args)
     {
         var tool = Path.Combine(AppContext.BaseDirectory, "exchange-admin.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -170,14 +231,23 @@ public class AdminToolTests(ExchangeServer server)
         {
             start.ArgumentList.Add(arg);
         }
-        start.Environment["XDG_DATA_HOME"] = server.Root;
+        start.Environment["XDG_DATA_HOME"] = dataHome;
         start.Environment.Remove("EXCHANGE_CREDENTIAL");
         start.Environment.Remove("EXCHANGE_SERVER");
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // A hung tool must not outlive the test run.
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
         return (process.ExitCode, await output, await error);
     }
 }

@@ -150,7 +150,7 @@ public class ExchangeServer : IAsyncLifetime, IAsyncDisposable
                 Id = id,
                 Name = $"Test {kind}",
                 Kind = kind,
-                OrganisationNumber = kind == AuthorityKind.Shelter ? "8024000005" : "2120002411",
+                OrganisationNumber = NewOrganisationNumber(kind == AuthorityKind.Shelter),
                 AreaCodes = { kind == AuthorityKind.Municipality ? ["2281"] : [] },
             },
         });
@@ -160,6 +160,15 @@ public class ExchangeServer : IAsyncLifetime, IAsyncDisposable
         }
         var secret = await admin.Admin.AddSecretCredentialAsync(new AddSecretCredentialRequest { AuthorityId = id });
         return (Connect(o => { o.ClientId = id; o.ClientSecret = secret.ClientSecret; }), id);
+    }
+
+    /// <summary>A valid organisation number no other test uses (a shelter's starts with 8): each authority has its own.</summary>
+    public static string NewOrganisationNumber(bool shelter = false)
+    {
+        // The third digit is at least 2 (what keeps an organisation number apart from a personnummer).
+        var digits = (shelter ? "8" : "2") + Random.Shared.Next(10) + Random.Shared.Next(2, 10) + Random.Shared.Next(1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+        return digits + Enumerable.Range(0, 10).Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .First(check => Exchange.Server.Validation.Identifiers.LuhnValid(digits + check));
     }
 
     /// <summary>The demo seed's second operator (break glass needs two).</summary>

@@ -28,9 +28,12 @@ public class ValidationTests(ExchangeServer server)
         using var admin = server.Operator();
         var error = await RpcAssert.FailsWith(StatusCode.InvalidArgument, async () => await admin.Admin.CreateAuthorityAsync(new CreateAuthorityRequest
         {
-            Authority = new Authority { Id = "no-code-kommun", Name = "X", Kind = AuthorityKind.Municipality, OrganisationNumber = "2120002411", AreaCodes = { "9999" } },
+            Authority = new Authority { Id = "no-code-kommun", Name = "X", Kind = AuthorityKind.Municipality, OrganisationNumber = "2120002411", AreaCodes = { "2281", "9999" } },
         }));
-        Assert.Contains(error.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations, v => v.Field == "authority.area_codes");
+        // The wrong code is named (area codes are public), the right one is not.
+        var violation = Assert.Single(error.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations, v => v.Field == "authority.area_codes");
+        Assert.Contains("'9999'", violation.Description, StringComparison.Ordinal);
+        Assert.DoesNotContain("'2281'", violation.Description, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -54,7 +57,7 @@ public class ValidationTests(ExchangeServer server)
             {
                 await admin.Admin.CreateAuthorityAsync(new CreateAuthorityRequest
                 {
-                    Authority = new Authority { Id = id, Name = "Race", Kind = AuthorityKind.Region, OrganisationNumber = "2321000206" },
+                    Authority = new Authority { Id = id, Name = "Race", Kind = AuthorityKind.Region, OrganisationNumber = ExchangeServer.NewOrganisationNumber() },
                 });
                 return StatusCode.OK;
             }

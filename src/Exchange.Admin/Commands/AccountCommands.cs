@@ -38,7 +38,7 @@ internal static class AccountCommands
     {
         var publicKey = new Option<FileInfo?>("--public-key") { Description = "A file with the new public key in PEM; needs --key-id." };
         var keyId = new Option<string?>("--key-id") { Description = "The key id (kid) of the new key." };
-        var jwk = new Option<FileInfo?>("--jwk") { Description = "A file with the new public key as a JWK with a kid (instead of --public-key)." };
+        var jwk = new Option<FileInfo?>("--jwk") { Description = CredentialCommands.JwkHelp };
         var command = new Command("add-key", "Register a new public key of the authority itself (key rotation).") { publicKey, keyId, jwk };
         command.SetCall(async (parse, client, output, ct) =>
         {
@@ -121,17 +121,18 @@ internal static class AccountCommands
         var command = new Command("events", "List every change to the authority's own credentials and access, newest first.");
         command.SetCall(async (parse, client, output, ct) =>
         {
-            var response = new ListCredentialEventsResponse();
-            var request = new ListCredentialEventsRequest { PageSize = 1000 };
-            do
+            var response = new ListCredentialEventsResponse
             {
-                var page = await client.Account.ListCredentialEventsAsync(request, cancellationToken: ct);
-                response.Events.AddRange(page.Events);
-                request.PageToken = page.NextPageToken;
-            }
-            while (request.PageToken.Length > 0);
-            output.Write(response, _ => output.Table(["SEQ", "TIME", "ACTOR", "ACTION", "TARGET"],
-                response.Events.Select(e => (IReadOnlyList<string>)[e.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture), Tables.Time(e.Time), e.ActorAuthorityId, e.Action, $"{e.TargetType}:{e.TargetId}"])));
+                Events =
+                {
+                    await Pages.AllAsync(async token =>
+                    {
+                        var page = await client.Account.ListCredentialEventsAsync(new ListCredentialEventsRequest { PageSize = 1000, PageToken = token }, cancellationToken: ct);
+                        return ((IEnumerable<AuditEvent>)page.Events, page.NextPageToken);
+                    }),
+                },
+            };
+            output.Write(response, _ => AuditCommands.Table(output, response.Events));
         });
         return command;
     }

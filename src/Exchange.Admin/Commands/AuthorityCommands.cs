@@ -11,6 +11,7 @@ internal static class AuthorityCommands
         command.Subcommands.Add(Add());
         command.Subcommands.Add(List());
         command.Subcommands.Add(Show());
+        command.Subcommands.Add(Update());
         command.Subcommands.Add(SetEnabled("disable", enabled: false));
         command.Subcommands.Add(SetEnabled("enable", enabled: true));
         return command;
@@ -26,7 +27,8 @@ internal static class AuthorityCommands
         kind.AcceptOnlyFromAmong(Kinds.AuthorityKindNames);
         var organisationNumber = new Option<string>("--org-number") { Description = "Organisation number, NNNNNN-NNNN (a shelter's starts with 8).", Required = true };
         var areas = new Option<string[]>("--area") { Description = "A kommunkod the authority speaks for (repeat for several); a municipality needs at least one.", AllowMultipleArgumentsPerToken = true };
-        var command = new Command("add", "Register an authority. It can do nothing until it has a credential and grants.") { id, name, kind, organisationNumber, areas };
+        var shared = SharedOrganisationNumber();
+        var command = new Command("add", "Register an authority. It can do nothing until it has a credential and grants.") { id, name, kind, organisationNumber, areas, shared };
         command.SetCall(async (parse, client, output, ct) =>
         {
             var response = await client.Admin.CreateAuthorityAsync(new CreateAuthorityRequest
@@ -39,6 +41,7 @@ internal static class AuthorityCommands
                     OrganisationNumber = parse.GetValue(organisationNumber)!,
                     AreaCodes = { parse.GetValue(areas) ?? [] },
                 },
+                AllowSharedOrganisationNumber = parse.GetValue(shared),
             }, cancellationToken: ct);
             output.Write(response, w => { w.WriteLine($"Registered {response.Authority.Id}."); Describe(w, response.Authority); });
         });
@@ -50,15 +53,17 @@ internal static class AuthorityCommands
         var command = new Command("list", "List all authorities.");
         command.SetCall(async (parse, client, output, ct) =>
         {
-            var all = new ListAuthoritiesResponse();
-            var request = new ListAuthoritiesRequest { PageSize = 1000 };
-            do
+            var all = new ListAuthoritiesResponse
             {
-                var page = await client.Admin.ListAuthoritiesAsync(request, cancellationToken: ct);
-                all.Authorities.AddRange(page.Authorities);
-                request.PageToken = page.NextPageToken;
-            }
-            while (request.PageToken.Length > 0);
+                Authorities =
+                {
+                    await Pages.AllAsync(async token =>
+                    {
+                        var page = await client.Admin.ListAuthoritiesAsync(new ListAuthoritiesRequest { PageSize = 1000, PageToken = token }, cancellationToken: ct);
+                        return ((IEnumerable<Authority>)page.Authorities, page.NextPageToken);
+                    }),
+                },
+            };
             output.Write(all, _ => output.Table(["ID", "KIND", "NAME", "ORG NUMBER", "AREAS", "ENABLED"],
                 all.Authorities.Select(a => (IReadOnlyList<string>)[a.Id, Kinds.Name(a.Kind), a.Name, a.OrganisationNumber, string.Join(",", a.AreaCodes), a.Enabled ? "yes" : "NO"])));
         });
@@ -74,7 +79,7 @@ internal static class AuthorityCommands
             var id = parse.GetValue(idArgument)!;
             var authority = await client.Admin.GetAuthorityAsync(new GetAuthorityRequest { AuthorityId = id }, cancellationToken: ct);
             var credentials = await client.Admin.ListCredentialsAsync(new ListCredentialsRequest { AuthorityId = id }, cancellationToken: ct);
-            var grants = await client.Admin.ListGrantsAsync(new ListGrantsRequest { AuthorityId = id, IncludeInactive = true, PageSize = 1000 }, cancellationToken: ct);
+            var grants = new ListGrantsResponse { Grants = { await GrantCommands.AllAsync(client, id, includeInactive: true, ct) } };
             if (output.Json)
             {
                 output.Write(authority, _ => { });
@@ -92,6 +97,36 @@ internal static class AuthorityCommands
                 w.WriteLine("Grants:");
                 GrantCommands.Table(output, grants.Grants);
             });
+        });
+        return command;
+    }
+
+    private static Option<bool> SharedOrganisationNumber() => new("--allow-shared-org-number")
+    {
+        Description = "Allow an organisation number another authority already has: only for two units of one organisation.",
+    };
+
+    private static Command Update()
+    {
+        var idArgument = IdArgument();
+        var name = new Option<string?>("--name") { Description = "New display name." };
+        var organisationNumber = new Option<string?>("--org-number") { Description = "New organisation number, NNNNNN-NNNN." };
+        var areas = new Option<string[]>("--area") { Description = "The kommunkoder it speaks for, replacing the current ones (repeat for several).", AllowMultipleArgumentsPerToken = true };
+        var shared = SharedOrganisationNumber();
+        var command = new Command("update", "Change an authority's name, organisation number or kommunkoder; what is not given stays. Its id and kind never change.") { idArgument, name, organisationNumber, areas, shared };
+        command.SetCall(async (parse, client, output, ct) =>
+        {
+            var current = (await client.Admin.GetAuthorityAsync(new GetAuthorityRequest { AuthorityId = parse.GetValue(idArgument)! }, cancellationToken: ct)).Authority;
+            var changed = current.Clone();
+            changed.Name = parse.GetValue(name) ?? current.Name;
+            changed.OrganisationNumber = parse.GetValue(organisationNumber) ?? current.OrganisationNumber;
+            if (parse.GetValue(areas) is { Length: > 0 } newAreas)
+            {
+                changed.AreaCodes.Clear();
+                changed.AreaCodes.Add(newAreas);
+            }
+            var response = await client.Admin.UpdateAuthorityAsync(new UpdateAuthorityRequest { Authority = changed, AllowSharedOrganisationNumber = parse.GetValue(shared) }, cancellationToken: ct);
+            output.Write(response, w => { w.WriteLine($"Updated {response.Authority.Id}."); Describe(w, response.Authority); });
         });
         return command;
     }

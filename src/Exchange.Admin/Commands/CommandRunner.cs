@@ -48,7 +48,7 @@ internal static class CommandRunner
             }
             catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.Unauthenticated or StatusCode.DeadlineExceeded || e.Status.DebugException is HttpRequestException)
             {
-                await error.WriteLineAsync($"error: cannot use the server ({e.StatusCode}): {e.Status.DebugException?.Message ?? e.Status.Detail}");
+                await error.WriteLineAsync($"error: cannot use the server ({e.StatusCode}): {(e.Status.DebugException is { } cause ? Causes(cause) : e.Status.Detail)}");
                 return ExitCodes.NotConnected;
             }
             catch (RpcException e)
@@ -71,10 +71,24 @@ internal static class CommandRunner
             }
             catch (HttpRequestException e)
             {
-                await error.WriteLineAsync($"error: cannot reach the server: {e.Message}");
+                await error.WriteLineAsync($"error: cannot reach the server: {Causes(e)}");
                 return ExitCodes.NotConnected;
             }
         });
+
+    /// <summary>An exception's message and those of its causes: a TLS failure says why only in an inner one (an untrusted certificate, a wrong name).</summary>
+    internal static string Causes(Exception e)
+    {
+        var messages = new List<string>();
+        for (Exception? current = e; current is not null; current = current.InnerException)
+        {
+            if (!messages.Contains(current.Message))
+            {
+                messages.Add(current.Message);
+            }
+        }
+        return string.Join(" — ", messages);
+    }
 
     /// <summary>What to do instead, for the refusals an operator meets in daily work.</summary>
     private static readonly Dictionary<string, string> Hints = new(StringComparer.Ordinal)

@@ -26,7 +26,7 @@ internal static class CredentialCommands
         var id = new Argument<string>("authority-id") { Description = "The authority the key belongs to." };
         var publicKey = new Option<FileInfo?>("--public-key") { Description = "A file with the authority's public key in PEM (e.g. from 'openssl pkey -pubout'); needs --key-id." };
         var keyId = new Option<string?>("--key-id") { Description = "The key id (kid) the authority puts in its client assertions, e.g. sundsvall-2026." };
-        var jwk = new Option<FileInfo?>("--jwk") { Description = "A file with the public key as a JWK with a kid (instead of --public-key)." };
+        var jwk = new Option<FileInfo?>("--jwk") { Description = JwkHelp };
         var command = new Command("add-key", "Onboarding: register the first credential of a new authority, its public key for private_key_jwt (the production default). The private key stays with the authority.") { id, publicKey, keyId, jwk };
         command.SetCall(async (parse, client, output, ct) =>
         {
@@ -36,6 +36,10 @@ internal static class CredentialCommands
         });
         return command;
     }
+
+    /// <summary>How to get a JWK, for the --jwk options.</summary>
+    internal const string JwkHelp = "A file with the public key as a JSON Web Key with a \"kid\" (instead of --public-key). " +
+        "Most systems export one (e.g. 'step crypto key format --jwk', or a key vault's export); from PEM, --public-key with --key-id does the conversion.";
 
     internal static string ReadJwk(FileInfo? pemFile, string? keyId, FileInfo? jwkFile)
     {
@@ -119,7 +123,7 @@ internal static class CredentialCommands
         var id = new Argument<string>("authority-id") { Description = "The authority that lost its credential." };
         var publicKey = new Option<FileInfo?>("--public-key") { Description = "A file with the authority's new public key in PEM, handed over by the authority; needs --key-id." };
         var keyId = new Option<string?>("--key-id") { Description = "The key id (kid) of the new key." };
-        var jwk = new Option<FileInfo?>("--jwk") { Description = "A file with the new public key as a JWK with a kid (instead of --public-key)." };
+        var jwk = new Option<FileInfo?>("--jwk") { Description = JwkHelp };
         var revokeExisting = new Option<bool>("--revoke-existing") { Description = "Also revoke every credential the authority holds now (lost or leaked)." };
         var reason = new Option<string>("--reason") { Description = "Why, e.g. the authority's request reference (no personal data).", Required = true };
         var command = new Command("propose",
@@ -177,15 +181,20 @@ internal static class CredentialCommands
         var command = new Command("changes", "List break-glass proposals, newest first: pending ones unless --all.") { authority, all };
         command.SetCall(async (parse, client, output, ct) =>
         {
-            var everything = new ListCredentialChangesResponse();
-            var request = new ListCredentialChangesRequest { AuthorityId = parse.GetValue(authority) ?? "", IncludeDecided = parse.GetValue(all), PageSize = 1000 };
-            do
+            var everything = new ListCredentialChangesResponse
             {
-                var page = await client.Admin.ListCredentialChangesAsync(request, cancellationToken: ct);
-                everything.Changes.AddRange(page.Changes);
-                request.PageToken = page.NextPageToken;
-            }
-            while (request.PageToken.Length > 0);
+                Changes =
+                {
+                    await Pages.AllAsync(async token =>
+                    {
+                        var page = await client.Admin.ListCredentialChangesAsync(new ListCredentialChangesRequest
+                        {
+                            AuthorityId = parse.GetValue(authority) ?? "", IncludeDecided = parse.GetValue(all), PageSize = 1000, PageToken = token,
+                        }, cancellationToken: ct);
+                        return ((IEnumerable<CredentialChange>)page.Changes, page.NextPageToken);
+                    }),
+                },
+            };
             output.Write(everything, _ => output.Table(["ID", "AUTHORITY", "KEY ID", "REVOKE OLD", "PROPOSED BY", "PROPOSED", "STATE", "DECIDED BY"],
                 everything.Changes.Select(c => (IReadOnlyList<string>)[c.Id, c.AuthorityId, c.KeyId,
                     c.RevokeExisting ? "yes" : "no", c.RequestedBy, Tables.Time(c.RequestTime), c.State.ToString().ToLowerInvariant(), c.DecidedBy])));

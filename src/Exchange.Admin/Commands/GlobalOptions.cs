@@ -44,6 +44,16 @@ internal static class GlobalOptions
     public static ExchangeClient Connect(ParseResult parse)
     {
         var path = CredentialPath(parse);
+        if (!File.Exists(path) && parse.GetValue(Credential) is null && Directory.Exists(Path.GetDirectoryName(path)))
+        {
+            // The server's data directory exists but not the credential yet: a first start under way
+            // writes it once it listens. Wait for it briefly rather than send the operator away.
+            parse.InvocationConfiguration.Error.WriteLine($"No operator credential at {path} yet; waiting for the server to finish starting…");
+            for (var waited = 0; waited < 30 && !File.Exists(path); waited++)
+            {
+                Thread.Sleep(500);
+            }
+        }
         if (!File.Exists(path))
         {
             throw new AdminConnectionException($"No operator credential at {path}. Start the server once (it writes one there), or pass --credential.");
@@ -62,9 +72,17 @@ internal static class GlobalOptions
             throw new AdminConnectionException($"{path} cannot be read: {e.Message}");
         }
         var server = parse.GetValue(Server) ?? Environment.GetEnvironmentVariable("EXCHANGE_SERVER") ?? file.Server;
-        if (string.IsNullOrEmpty(server) || !Uri.TryCreate(server, UriKind.Absolute, out var address))
+        if (string.IsNullOrEmpty(server))
         {
             throw new AdminConnectionException("No server address: pass --server or set EXCHANGE_SERVER.");
+        }
+        if (!Uri.TryCreate(server, UriKind.Absolute, out var address) || (address.Scheme != Uri.UriSchemeHttps && address.Scheme != Uri.UriSchemeHttp))
+        {
+            throw new AdminUsageException($"'{server}' is not a server address: give an absolute URL such as https://exchange.example.se or http://127.0.0.1:5080.");
+        }
+        if (address.Scheme == Uri.UriSchemeHttp && !address.IsLoopback)
+        {
+            throw new AdminUsageException($"{address} is cleartext HTTP, which would send the credential readable to anyone on the way: use https (http only for a server on this machine).");
         }
         try
         {

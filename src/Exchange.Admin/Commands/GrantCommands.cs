@@ -1,7 +1,5 @@
 using System.CommandLine;
-using System.Globalization;
 using Exchange.V1;
-using Google.Protobuf.WellKnownTypes;
 
 namespace Exchange.Admin.Commands;
 
@@ -23,31 +21,26 @@ internal static class GrantCommands
         var id = new Argument<string>("authority-id") { Description = "The authority." };
         var scope = new Option<string>("--scope") { Description = string.Join(", ", ScopeNames) + ".", Required = true };
         scope.AcceptOnlyFromAmong(ScopeNames);
-        var from = new Option<string?>("--from") { Description = "Start of validity, ISO 8601 (e.g. 2026-01-01 or 2026-01-01T08:00Z). Default: now." };
-        var to = new Option<string?>("--to") { Description = "End of validity, ISO 8601. Default: open-ended." };
+        var from = new Option<string?>("--from") { Description = "Start of validity: from the start of that day, or that time. Default: now. " + Inputs.DateHelp };
+        var to = new Option<string?>("--to") { Description = "End of validity, inclusive: to the end of that day (e.g. --to 2026-12-31 is valid all of 31 December), or up to that time. Default: open-ended. " + Inputs.DateHelp };
         var reason = new Option<string>("--reason") { Description = "Why (e.g. the agreement's reference); no personal data.", Required = true };
-        var command = new Command("add", "Grant a scope to an authority. Refused when its kind may never hold the scope.") { id, scope, from, to, reason };
+        var command = new Command("add", "Grant a scope to an authority. Refused when its kind may never hold the scope, when the period has already ended, or when an active grant already covers it.") { id, scope, from, to, reason };
         command.SetCall(async (parse, client, output, ct) =>
         {
             var request = new CreateGrantRequest { AuthorityId = parse.GetValue(id)!, Scope = parse.GetValue(scope)!, Reason = parse.GetValue(reason)! };
             if (parse.GetValue(from) is { } f)
             {
-                request.ValidFrom = ParseTime(f, "--from");
+                request.ValidFrom = Inputs.Start(f, "--from");
             }
             if (parse.GetValue(to) is { } t)
             {
-                request.ValidTo = ParseTime(t, "--to");
+                request.ValidTo = Inputs.End(t, "--to");
             }
             var response = await client.Admin.CreateGrantAsync(request, cancellationToken: ct);
             output.Write(response, w => w.WriteLine($"Granted {response.Grant.Scope} to {response.Grant.AuthorityId} (grant {response.Grant.Id}, {State(response.Grant.State)})."));
         });
         return command;
     }
-
-    private static Timestamp ParseTime(string value, string option) =>
-        DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
-            ? Timestamp.FromDateTimeOffset(time)
-            : throw new AdminUsageException($"{option} must be an ISO 8601 date or time, e.g. 2026-01-01 or 2026-01-01T08:00Z.");
 
     private static Command Revoke()
     {
@@ -69,19 +62,18 @@ internal static class GrantCommands
         var command = new Command("list", "List grants, newest first.") { authority, all };
         command.SetCall(async (parse, client, output, ct) =>
         {
-            var result = new ListGrantsResponse();
-            var request = new ListGrantsRequest { AuthorityId = parse.GetValue(authority) ?? "", IncludeInactive = parse.GetValue(all), PageSize = 1000 };
-            do
-            {
-                var page = await client.Admin.ListGrantsAsync(request, cancellationToken: ct);
-                result.Grants.AddRange(page.Grants);
-                request.PageToken = page.NextPageToken;
-            }
-            while (request.PageToken.Length > 0);
+            var result = new ListGrantsResponse { Grants = { await AllAsync(client, parse.GetValue(authority) ?? "", parse.GetValue(all), ct) } };
             output.Write(result, _ => Table(output, result.Grants));
         });
         return command;
     }
+
+    internal static Task<List<Grant>> AllAsync(Exchange.Client.ExchangeClient client, string authorityId, bool includeInactive, CancellationToken ct) =>
+        Pages.AllAsync(async token =>
+        {
+            var page = await client.Admin.ListGrantsAsync(new ListGrantsRequest { AuthorityId = authorityId, IncludeInactive = includeInactive, PageSize = 1000, PageToken = token }, cancellationToken: ct);
+            return ((IEnumerable<Grant>)page.Grants, page.NextPageToken);
+        });
 
     internal static void Table(CommandRunner.Output output, IEnumerable<Grant> grants) =>
         output.Table(["ID", "AUTHORITY", "SCOPE", "STATE", "FROM", "TO", "BY", "REASON"],

@@ -10,6 +10,9 @@ internal static class IndicatorCommands
         var command = new Command("indicator", "Manage the indicator catalogue.");
         command.Subcommands.Add(Add());
         command.Subcommands.Add(List());
+        command.Subcommands.Add(Show());
+        command.Subcommands.Add(Update());
+        command.Subcommands.Add(Disable());
         return command;
     }
 
@@ -17,18 +20,12 @@ internal static class IndicatorCommands
     {
         var code = new Argument<string>("code") { Description = "Stable code in lower snake case, e.g. reported_assaults_close_relationship." };
         var name = new Option<string>("--name") { Description = "Human-readable name.", Required = true };
-        var goal = new Option<int>("--goal") { Description = "The action plan goal it follows up: 1 prevention, 2 detection and protection, 3 crime fighting, 4 knowledge and methods.", Required = true };
-        goal.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() is < 1 or > 4)
-            {
-                r.AddError("--goal must be 1, 2, 3 or 4.");
-            }
-        });
+        var goal = Inputs.WholeNumber("--goal", "The action plan goal it follows up: 1 prevention, 2 detection and protection, 3 crime fighting, 4 knowledge and methods.", 1, 4);
+        goal.Required = true;
         var unit = new Option<string>("--unit") { Description = "What is counted, e.g. reports, persons, contacts.", Required = true };
         var reporters = new Option<string[]>("--reporter-kind") { Description = "A kind of authority that may report it (repeat): police, region, municipality, county, shelter.", Required = true, AllowMultipleArgumentsPerToken = true };
         var dimensions = new Option<string[]>("--dimension") { Description = "A dimension as code=value1,value2 (repeat), e.g. victim_sex=female,male,other.", AllowMultipleArgumentsPerToken = true };
-        var threshold = new Option<int>("--threshold") { Description = "Suppression threshold: counts 1…threshold−1 are hidden in query results. Default 5." };
+        var threshold = Threshold();
         var description = new Option<string?>("--description") { Description = "What is counted and how." };
         var command = new Command("add", "Add an indicator to the catalogue.") { code, name, goal, unit, reporters, dimensions, threshold, description };
         command.SetCall(async (parse, client, output, ct) =>
@@ -69,19 +66,91 @@ internal static class IndicatorCommands
         var command = new Command("list", "List the indicator catalogue.") { all };
         command.SetCall(async (parse, client, output, ct) =>
         {
-            var result = new ListIndicatorsResponse();
-            var request = new ListIndicatorsRequest { IncludeDisabled = parse.GetValue(all), PageSize = 1000 };
-            do
+            var result = new ListIndicatorsResponse
             {
-                var page = await client.Statistics.ListIndicatorsAsync(request, cancellationToken: ct);
-                result.Indicators.AddRange(page.Indicators);
-                request.PageToken = page.NextPageToken;
-            }
-            while (request.PageToken.Length > 0);
+                Indicators =
+                {
+                    await Pages.AllAsync(async token =>
+                    {
+                        var page = await client.Statistics.ListIndicatorsAsync(new ListIndicatorsRequest { IncludeDisabled = parse.GetValue(all), PageSize = 1000, PageToken = token }, cancellationToken: ct);
+                        return ((IEnumerable<Indicator>)page.Indicators, page.NextPageToken);
+                    }),
+                },
+            };
             output.Write(result, _ => output.Table(["CODE", "GOAL", "UNIT", "REPORTERS", "DIMENSIONS", "THRESHOLD", "ENABLED"],
                 result.Indicators.Select(i => (IReadOnlyList<string>)[i.Code, ((int)i.Goal).ToString(System.Globalization.CultureInfo.InvariantCulture), i.Unit,
                     string.Join(",", i.ReporterKinds.Select(Kinds.Name)), string.Join(",", i.Dimensions.Select(d => d.Code)),
                     i.SuppressionThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture), i.Enabled ? "yes" : "no"])));
+        });
+        return command;
+    }
+
+    private static Option<int> Threshold() =>
+        Inputs.WholeNumber("--threshold", "Suppression threshold: counts 1…threshold−1 are hidden in query results (2–100). Default 5.", 0, 100);
+
+    private static Argument<string> CodeArgument() => new("code") { Description = "The indicator code." };
+
+    private static Command Show()
+    {
+        var code = CodeArgument();
+        var command = new Command("show", "Show one indicator, enabled or not, with its dimensions.") { code };
+        command.SetCall(async (parse, client, output, ct) =>
+        {
+            var response = await client.Admin.GetIndicatorAsync(new GetIndicatorRequest { IndicatorCode = parse.GetValue(code)! }, cancellationToken: ct);
+            var i = response.Indicator;
+            output.Write(response, w =>
+            {
+                Tables.Fields(w, ("Code", i.Code), ("Name", i.Name), ("Goal", ((int)i.Goal).ToString(System.Globalization.CultureInfo.InvariantCulture)), ("Unit", i.Unit),
+                    ("Reporters", string.Join(", ", i.ReporterKinds.Select(Kinds.Name))), ("Threshold", i.SuppressionThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                    ("Enabled", i.Enabled ? "yes" : "no"), ("Description", i.Description));
+                foreach (var d in i.Dimensions)
+                {
+                    w.WriteLine($"  {d.Code}: {string.Join(", ", d.Values)}");
+                }
+            });
+        });
+        return command;
+    }
+
+    private static Command Update()
+    {
+        var code = CodeArgument();
+        var name = new Option<string?>("--name") { Description = "New name." };
+        var unit = new Option<string?>("--unit") { Description = "New unit." };
+        var description = new Option<string?>("--description") { Description = "New description." };
+        var reporters = new Option<string[]>("--reporter-kind") { Description = "The kinds that may report it, replacing the current ones (repeat).", AllowMultipleArgumentsPerToken = true };
+        var threshold = Threshold();
+        var command = new Command("update", "Change an indicator's name, unit, description, reporter kinds or threshold; what is not given stays. Its code, goal and dimensions never change.") { code, name, unit, description, reporters, threshold };
+        command.SetCall(async (parse, client, output, ct) =>
+        {
+            var current = (await client.Admin.GetIndicatorAsync(new GetIndicatorRequest { IndicatorCode = parse.GetValue(code)! }, cancellationToken: ct)).Indicator;
+            var changed = current.Clone();
+            changed.Name = parse.GetValue(name) ?? current.Name;
+            changed.Unit = parse.GetValue(unit) ?? current.Unit;
+            changed.Description = parse.GetValue(description) ?? current.Description;
+            if (parse.GetValue(reporters) is { Length: > 0 } kinds)
+            {
+                changed.ReporterKinds.Clear();
+                changed.ReporterKinds.Add(kinds.Select(Kinds.Parse));
+            }
+            if (parse.GetResult(threshold) is not null)
+            {
+                changed.SuppressionThreshold = parse.GetValue(threshold);
+            }
+            var response = await client.Admin.UpdateIndicatorAsync(new UpdateIndicatorRequest { Indicator = changed }, cancellationToken: ct);
+            output.Write(response, w => w.WriteLine($"Updated indicator {response.Indicator.Code}."));
+        });
+        return command;
+    }
+
+    private static Command Disable()
+    {
+        var code = CodeArgument();
+        var command = new Command("disable", "Stop an indicator accepting cells; its data stays.") { code };
+        command.SetCall(async (parse, client, output, ct) =>
+        {
+            var response = await client.Admin.DisableIndicatorAsync(new DisableIndicatorRequest { IndicatorCode = parse.GetValue(code)! }, cancellationToken: ct);
+            output.Write(response, w => w.WriteLine($"Disabled indicator {response.Indicator.Code}; its data stays."));
         });
         return command;
     }

@@ -1,4 +1,3 @@
-using Exchange.Server.Identity;
 
 namespace Exchange.Server.Admin;
 
@@ -8,7 +7,6 @@ public static class AdminExtensions
     {
         builder.Services.AddScoped<AuthorityAdministration>();
         builder.Services.AddScoped<GrantAdministration>();
-        builder.Services.Configure<OperatorOptions>(builder.Configuration.GetSection(OperatorOptions.Section));
         return builder;
     }
 }

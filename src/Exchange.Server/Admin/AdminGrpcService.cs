@@ -35,7 +35,7 @@ public sealed class AdminGrpcService(
             throw DomainException.FailedPrecondition("OPERATORS_FROM_CONFIGURATION", authority.Id,
                 "Operators are not registered through the API: they are configured on the server (Exchange:Operators), so that no operator can create another.");
         }
-        var created = await authorities.CreateAsync(authority, context.GetCaller().AuthorityId, context.CancellationToken);
+        var created = await authorities.CreateAsync(authority, context.GetCaller().AuthorityId, context.CancellationToken, request.AllowSharedOrganisationNumber);
         return new CreateAuthorityResponse { Authority = created.ToProto() };
     }
 
@@ -63,7 +63,7 @@ public sealed class AdminGrpcService(
     {
         var (authority, violations) = AdminRequestValidator.Authority(request.Authority, creating: false);
         violations.ThrowIfAny();
-        var updated = await authorities.UpdateAsync(authority.Id, authority.Name, authority.OrganisationNumber, authority.AreaCodes, context.GetCaller().AuthorityId, context.CancellationToken);
+        var updated = await authorities.UpdateAsync(authority.Id, authority.Name, authority.OrganisationNumber, authority.AreaCodes, request.AllowSharedOrganisationNumber, context.GetCaller().AuthorityId, context.CancellationToken);
         return new UpdateAuthorityResponse { Authority = updated.ToProto() };
     }
 
@@ -72,13 +72,13 @@ public sealed class AdminGrpcService(
         ValidateIdAndReason(request.AuthorityId, request.Reason);
         var caller = context.GetCaller();
         DataAccess.EnsureMayDisable(caller, request.AuthorityId);
-        return new DisableAuthorityResponse { Authority = (await authorities.SetEnabledAsync(request.AuthorityId, false, caller.AuthorityId, context.CancellationToken)).ToProto() };
+        return new DisableAuthorityResponse { Authority = (await authorities.SetEnabledAsync(request.AuthorityId, false, request.Reason, caller.AuthorityId, context.CancellationToken)).ToProto() };
     }
 
     public override async Task<EnableAuthorityResponse> EnableAuthority(EnableAuthorityRequest request, ServerCallContext context)
     {
         ValidateIdAndReason(request.AuthorityId, request.Reason);
-        return new EnableAuthorityResponse { Authority = (await authorities.SetEnabledAsync(request.AuthorityId, true, context.GetCaller().AuthorityId, context.CancellationToken)).ToProto() };
+        return new EnableAuthorityResponse { Authority = (await authorities.SetEnabledAsync(request.AuthorityId, true, request.Reason, context.GetCaller().AuthorityId, context.CancellationToken)).ToProto() };
     }
 
     public override async Task<AddKeyCredentialResponse> AddKeyCredential(AddKeyCredentialRequest request, ServerCallContext context)
@@ -178,18 +178,18 @@ public sealed class AdminGrpcService(
         var v = new FieldViolations();
         v.Require(request.ActorAuthorityId.Length == 0 || Identifiers.IsAuthorityId(request.ActorAuthorityId), "actor_authority_id", "Empty, or an authority id.");
         Paging.CheckPageSize(v, request.PageSize, 1000);
-        var after = Paging.Decode(v, "audit", request.PageToken);
-        long afterSequence = 0;
-        if (after is not null && !long.TryParse(after, out afterSequence))
-        {
-            v.Add("page_token", "Not a page token from this list.");
-        }
+        var from = AdminRequestValidator.Time(v, request.StartTime, "start_time") ? request.StartTime?.ToDateTimeOffset() : null;
+        var until = AdminRequestValidator.Time(v, request.EndTime, "end_time") ? request.EndTime?.ToDateTimeOffset() : null;
+        // The order is in the token's kind, so that a token of one order is refused by the other.
+        var kind = request.NewestFirst ? "audit-newest" : "audit";
+        var after = Paging.DecodeSequence(v, kind, request.PageToken);
         v.ThrowIfAny();
-        var (page, last) = await audit.ListAsync(request.ActorAuthorityId, afterSequence, Paging.Size(request.PageSize, 100), context.CancellationToken);
+        var filter = new AuditReader.Filter(request.ActorAuthorityId, from, until, request.NewestFirst);
+        var (page, last) = await audit.ListAsync(filter, after, Paging.Size(request.PageSize, 100), context.CancellationToken);
         return new ListAuditEventsResponse
         {
             Events = { page.Select(e => e.ToProto()) },
-            NextPageToken = last is null ? "" : Paging.Encode("audit", last.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            NextPageToken = last is null ? "" : Paging.Encode(kind, last.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         };
     }
 

@@ -104,6 +104,7 @@ internal static class AdminMapping
         Hash = e.Hash,
         SubjectAuthorityId = e.SubjectAuthorityId,
         Count = e.Count,
+        Reason = e.Reason,
     };
 
     public static CredentialChange ToProto(this CredentialChangeEntity c, bool expired)

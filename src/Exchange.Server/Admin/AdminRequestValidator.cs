@@ -49,7 +49,13 @@ public static class AdminRequestValidator
     public static void AuthorityId(string id, string field = "authority_id") =>
         new FieldViolations().Require(Identifiers.IsAuthorityId(id), field, "An authority id: 3–63 characters of lower-case letters, digits and '-'.").ThrowIfAny();
 
-    public static void Reason(FieldViolations v, string reason, string field = "reason") => v.Length(reason, field, 1, MaxReason);
+    /// <summary>A reason, which the audit log keeps forever: so never anything shaped like a personnummer.</summary>
+    public static void Reason(FieldViolations v, string reason, string field = "reason")
+    {
+        v.Length(reason, field, 1, MaxReason);
+        v.Require(!Identifiers.ContainsPersonalIdentityNumber(reason), field,
+            "Looks like it holds a personnummer; reasons are kept forever in the audit log: give a case or agreement reference instead.");
+    }
 
     /// <summary>A public JWK for a credential; null, with a violation on <paramref name="field"/> saying why, when it is not one.</summary>
     public static PublicJwk? Jwk(FieldViolations v, string json, string field = "public_jwk")
@@ -99,7 +105,7 @@ public static class AdminRequestValidator
         }
         v.Require(Identifiers.IsCode(indicator!.Code) && indicator.Code.Length >= 2, "indicator.code", "Lower snake case, 2–64 characters (e.g. reported_assaults).");
         v.Length(indicator.Name, "indicator.name", 1, 200);
-        v.Length(indicator.Description, "indicator.description", 0, 2000);
+        v.Length(indicator.Description, "indicator.description", 0, 2000, multiline: true);
         v.Length(indicator.Unit, "indicator.unit", 1, 64);
         if (creating)
         {

@@ -21,6 +21,10 @@ public sealed class GrantAdministration(ExchangeDbContext db, AuditLog audit, Ti
                 $"An authority of kind {authority.Kind.ToString().ToLowerInvariant()} may never hold the scope {scope} (see the kind policy in README.md).");
         }
         var now = time.GetUtcNow();
+        if (validTo is { } end && end <= now)
+        {
+            throw DomainException.FailedPrecondition("GRANT_ENDED", authorityId, "The grant's period has already ended; give a valid_to in the future, or none.");
+        }
         var grant = new GrantEntity
         {
             Id = Guid.NewGuid().ToString(),
@@ -32,16 +36,29 @@ public sealed class GrantAdministration(ExchangeDbContext db, AuditLog audit, Ti
             Reason = reason,
             CreatedAt = now,
         };
-        db.Grants.Add(grant);
-        await audit.SaveWithAuditAsync(db, new AuditRecord(actor, "grant.created", "grant", grant.Id) { SubjectAuthorityId = authorityId }, cancellationToken);
+        await audit.SaveWithAuditAsync(db, new AuditRecord(actor, "grant.created", "grant", grant.Id) { SubjectAuthorityId = authorityId, Reason = reason }, async () =>
+        {
+            // Inside the audit lock, so that two identical requests at once do not both pass.
+            var existing = await db.Grants.AsNoTracking().Where(g => g.AuthorityId == authorityId && g.Scope == scope && g.RevokedAt == null).ToListAsync(cancellationToken);
+            if (existing.FirstOrDefault(g => Covers(g, grant, now)) is { } covering)
+            {
+                throw new DomainException(DomainError.AlreadyExists, $"Grant {covering.Id} of {scope} already covers this period.");
+            }
+            db.Grants.Add(grant);
+        }, cancellationToken);
         return grant;
     }
+
+    /// <summary>Whether an unrevoked grant already gives the scope for the whole (rest of the) new grant's period.</summary>
+    private static bool Covers(GrantEntity existing, GrantEntity added, DateTimeOffset now) =>
+        existing.ValidFrom <= (added.ValidFrom > now ? added.ValidFrom : now)
+        && (existing.ValidTo is null || (added.ValidTo is not null && existing.ValidTo >= added.ValidTo));
 
     public async Task<GrantEntity> RevokeAsync(string grantId, string reason, string actor, CancellationToken cancellationToken)
     {
         var grant = await db.Grants.FirstOrDefaultAsync(g => g.Id == grantId, cancellationToken)
             ?? throw new DomainException(DomainError.NotFound, "No such grant.");
-        await audit.SaveWithAuditAsync(db, new AuditRecord(actor, "grant.revoked", "grant", grant.Id) { SubjectAuthorityId = grant.AuthorityId }, async () =>
+        await audit.SaveWithAuditAsync(db, new AuditRecord(actor, "grant.revoked", "grant", grant.Id) { SubjectAuthorityId = grant.AuthorityId, Reason = reason }, async () =>
         {
             await db.Entry(grant).ReloadAsync(cancellationToken);
             if (grant.RevokedAt is not null)
@@ -67,6 +84,10 @@ public sealed class GrantAdministration(ExchangeDbContext db, AuditLog audit, Ti
         var query = db.Grants.AsNoTracking().AsQueryable();
         if (!string.IsNullOrEmpty(authorityId))
         {
+            if (!await db.Authorities.AnyAsync(a => a.Id == authorityId, cancellationToken))
+            {
+                throw new DomainException(DomainError.NotFound, "No such authority.");
+            }
             query = query.Where(g => g.AuthorityId == authorityId);
         }
         if (!includeInactive)

@@ -34,6 +34,9 @@ public sealed record AuditRecord(string ActorAuthorityId, string Action, string 
 
     /// <summary>How many occurrences the event stands for (repeated denials in one window).</summary>
     public int Count { get; init; } = 1;
+
+    /// <summary>Why, as the actor gave it (checked to hold no personnummer); empty when none was asked for.</summary>
+    public string Reason { get; init; } = "";
 }
 
 /// <summary>
@@ -104,6 +107,7 @@ public sealed class AuditLog(TimeProvider time)
                     TargetId = record.TargetId,
                     Outcome = record.Outcome,
                     Count = record.Count,
+                    Reason = record.Reason,
                     PreviousHash = previousHash,
                     Hash = "",
                 };
@@ -128,11 +132,12 @@ public sealed class AuditLog(TimeProvider time)
             e.Sequence.ToString(CultureInfo.InvariantCulture),
             e.Time.UtcTicks.ToString(CultureInfo.InvariantCulture),
             e.ActorAuthorityId, e.Action, e.TargetType, e.TargetId, e.Outcome.ToString(), e.PreviousHash);
-        if (e.SubjectAuthorityId.Length > 0 || e.Count != 1)
+        if (e.SubjectAuthorityId.Length > 0 || e.Count != 1 || e.Reason.Length > 0)
         {
             // Fields added later are appended only when set, so events written before them still
-            // hash as they did; ids never contain a line break, so the two forms cannot collide.
-            canonical = string.Join('\n', canonical, e.SubjectAuthorityId, e.Count.ToString(CultureInfo.InvariantCulture));
+            // hash as they did. Ids never contain a line break and a reason is refused with one, so
+            // the two forms cannot collide.
+            canonical = string.Join('\n', canonical, e.SubjectAuthorityId, e.Count.ToString(CultureInfo.InvariantCulture), e.Reason);
         }
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }

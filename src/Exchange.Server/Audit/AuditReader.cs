@@ -9,15 +9,31 @@ public sealed class AuditReader(ExchangeDbContext db)
     /// <summary>The kinds of target whose events describe an authority's access: its credentials, break-glass changes, grants, the authority itself.</summary>
     public static readonly IReadOnlyList<string> AccessTargets = ["credential", "credential_change", "grant", "authority"];
 
-    /// <summary>Events in chain order, optionally of one actor.</summary>
-    public async Task<(IReadOnlyList<AuditEventEntity> Page, long? LastSequence)> ListAsync(string? actorAuthorityId, long afterSequence, int pageSize, CancellationToken cancellationToken)
+    /// <summary>Which events, in which order: of one actor (or all), in a time range (start inclusive, end exclusive).</summary>
+    public sealed record Filter(string? ActorAuthorityId, DateTimeOffset? From, DateTimeOffset? Until, bool NewestFirst);
+
+    /// <summary>Events in chain order (or newest first), after the sequence number of the previous page's last event.</summary>
+    public async Task<(IReadOnlyList<AuditEventEntity> Page, long? LastSequence)> ListAsync(Filter filter, long? afterSequence, int pageSize, CancellationToken cancellationToken)
     {
-        var query = db.AuditEvents.AsNoTracking().Where(e => e.Sequence > afterSequence);
-        if (!string.IsNullOrEmpty(actorAuthorityId))
+        var query = db.AuditEvents.AsNoTracking().AsQueryable();
+        if (!string.IsNullOrEmpty(filter.ActorAuthorityId))
         {
-            query = query.Where(e => e.ActorAuthorityId == actorAuthorityId);
+            query = query.Where(e => e.ActorAuthorityId == filter.ActorAuthorityId);
         }
-        var rows = await query.OrderBy(e => e.Sequence).Take(pageSize + 1).ToListAsync(cancellationToken);
+        if (filter.From is { } from)
+        {
+            query = query.Where(e => e.Time >= from);
+        }
+        if (filter.Until is { } until)
+        {
+            query = query.Where(e => e.Time < until);
+        }
+        if (afterSequence is { } after)
+        {
+            query = filter.NewestFirst ? query.Where(e => e.Sequence < after) : query.Where(e => e.Sequence > after);
+        }
+        query = filter.NewestFirst ? query.OrderByDescending(e => e.Sequence) : query.OrderBy(e => e.Sequence);
+        var rows = await query.Take(pageSize + 1).ToListAsync(cancellationToken);
         return rows.Count > pageSize ? (rows[..pageSize], rows[pageSize - 1].Sequence) : (rows, null);
     }
 

@@ -35,7 +35,7 @@ public sealed class CredentialChanges(ExchangeDbContext db, CredentialRegistry r
             ExpiresAt = now + ApprovalWindow,
         };
         db.CredentialChanges.Add(change);
-        await audit.SaveWithAuditAsync(db, Record(actor, "credential_change.proposed", change), cancellationToken);
+        await audit.SaveWithAuditAsync(db, Record(actor, "credential_change.proposed", change) with { Reason = reason }, cancellationToken);
         return change;
     }
 
@@ -71,7 +71,7 @@ public sealed class CredentialChanges(ExchangeDbContext db, CredentialRegistry r
             change.DecidedAt = time.GetUtcNow();
             change.DecisionReason = reason;
             change.CredentialId = credential.Id;
-            records.Add(Record(actor, "credential_change.approved", change));
+            records.Add(Record(actor, "credential_change.approved", change) with { Reason = reason });
             await registry.SyncApplicationAsync(authority, newSecret: null, cancellationToken);
             if (authority.Kind == PartyKind.Operator)
             {
@@ -94,7 +94,7 @@ public sealed class CredentialChanges(ExchangeDbContext db, CredentialRegistry r
             change.DecidedBy = actor;
             change.DecidedAt = time.GetUtcNow();
             change.DecisionReason = reason;
-            return [Record(actor, "credential_change.rejected", change)];
+            return [Record(actor, "credential_change.rejected", change) with { Reason = reason }];
         }, cancellationToken);
         return change;
     }

@@ -172,7 +172,7 @@ public sealed class CredentialRegistry(ExchangeDbContext db, IOpenIddictApplicat
         credential.RevokedBy = actor;
         credential.RevokeReason = reason;
         await IssuedTokens.EndAllAsync(db, authority.Id, cancellationToken);
-        records.Add(Record(actor, "credential.revoked", credential));
+        records.Add(Record(actor, "credential.revoked", credential) with { Reason = reason });
     }
 
     private static AuditRecord Record(string actor, string action, CredentialEntity credential) =>

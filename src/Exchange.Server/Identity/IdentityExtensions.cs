@@ -72,7 +72,6 @@ public static class IdentityExtensions
         builder.Services.AddScoped<ClientAssertionHandler>();
         builder.Services.AddSingleton<ClientAuthenticationFailureHandler>();
         builder.Services.AddSingleton<ClientAuthenticationThrottle>();
-        builder.Services.AddHostedService<OperatorBootstrap>();
         builder.Services.AddHostedService<ClientAssertionPruning>();
         return builder;
     }

@@ -122,12 +122,5 @@ internal static partial class IdentityLog
     [LoggerMessage(11, LogLevel.Warning, "Access token refused to {AuthorityId}: {Reason}")]
     public static partial void TokenRefused(ILogger logger, string authorityId, string reason);
 
-    [LoggerMessage(12, LogLevel.Warning, "Operator credential written to {Path}; it is shown nowhere else. Keep it safe.")]
-    public static partial void OperatorCredentialWritten(ILogger logger, string path);
 
-    [LoggerMessage(13, LogLevel.Information, "Demo credential for {AuthorityId} written to {Path}")]
-    public static partial void DemoCredentialWritten(ILogger logger, string authorityId, string path);
-
-    [LoggerMessage(18, LogLevel.Warning, "Operator {AuthorityId} created from configuration, with the admin grant and its public key")]
-    public static partial void OperatorProvisioned(ILogger logger, string authorityId);
 }

@@ -137,6 +137,9 @@ public sealed class AuditEventEntity
 
     /// <summary>How many occurrences the event stands for: repeated denials in one window are one event.</summary>
     public int Count { get; set; } = 1;
+
+    /// <summary>Why, as the actor gave it; empty when none was asked for.</summary>
+    public string Reason { get; set; } = "";
     public required string PreviousHash { get; set; }
     public required string Hash { get; set; }
 }

@@ -80,6 +80,7 @@ public abstract class ExchangeDbContext(DbContextOptions options) : DbContext(op
             e.Property(a => a.TargetType).HasMaxLength(32);
             e.Property(a => a.TargetId).HasMaxLength(200);
             e.Property(a => a.Outcome).HasConversion<string>().HasMaxLength(20);
+            e.Property(a => a.Reason).HasMaxLength(500);
             e.Property(a => a.PreviousHash).HasMaxLength(64);
             e.Property(a => a.Hash).HasMaxLength(64);
             e.HasIndex(a => a.ActorAuthorityId);

@@ -25,9 +25,25 @@ public sealed class FieldViolations
     /// <summary>Adds a violation unless <paramref name="ok"/>.</summary>
     public FieldViolations Require(bool ok, string field, string description) => ok ? this : Add(field, description);
 
-    public FieldViolations Length(string? value, string field, int min, int max) =>
-        Require((value?.Length ?? 0) >= min && (value?.Length ?? 0) <= max, field,
-            min > 0 ? $"Required, {min}–{max} characters." : $"At most {max} characters.");
+    /// <summary>
+    /// Text a person reads (a name, a reason): within its length, and without control characters or
+    /// invisible formatting such as direction overrides, which can make one name look like another.
+    /// Line breaks and tabs only where <paramref name="multiline"/>.
+    /// </summary>
+    public FieldViolations Length(string? value, string field, int min, int max, bool multiline = false)
+    {
+        var length = value?.Length ?? 0;
+        if (length < min || length > max)
+        {
+            return Add(field, min > 0 ? $"Required, {min}–{max} characters." : $"At most {max} characters.");
+        }
+        return Require(value is null || !value.Any(c => IsHidden(c, multiline)), field,
+            "Must not contain control characters or invisible formatting (such as text-direction overrides).");
+    }
+
+    private static bool IsHidden(char c, bool multiline) =>
+        (char.IsControl(c) && !(multiline && c is '\n' or '\r' or '\t'))
+        || char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.Format;
 
     public void ThrowIfAny()
     {
@@ -42,7 +58,8 @@ public sealed class FieldViolations
         var status = new Google.Rpc.Status
         {
             Code = (int)Code.InvalidArgument,
-            Message = $"Invalid request: {string.Join(", ", violations.Select(v => v.Field).Distinct())} (details in google.rpc.BadRequest).",
+            // The violations themselves, for clients that do not read the details; they never echo a value.
+            Message = $"Invalid request: {string.Join("; ", violations.Select(v => $"{v.Field}: {v.Description}"))}",
             Details = { Any.Pack(new BadRequest { FieldViolations = { violations } }) },
         };
         return status.ToRpcException();

@@ -47,6 +47,30 @@ public static partial class Identifiers
         return year >= 1880 && month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month) && LuhnValid(value.AsSpan(2));
     }
 
+    /// <summary>
+    /// Whether the text holds something shaped like a personnummer or samordningsnummer (10 or 12
+    /// digits, optionally with '-' or '+', a real month and day, and a valid check digit): such text
+    /// must not go where it is kept forever, as a reason in the audit log is.
+    /// </summary>
+    public static bool ContainsPersonalIdentityNumber(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return false;
+        }
+        foreach (Match match in PersonalIdentityPattern().Matches(text))
+        {
+            var month = int.Parse(match.Groups["month"].ValueSpan, CultureInfo.InvariantCulture);
+            var day = int.Parse(match.Groups["day"].ValueSpan, CultureInfo.InvariantCulture);
+            var digits = string.Concat(match.Groups["date"].Value, match.Groups["number"].Value);
+            if (month is >= 1 and <= 12 && (day is >= 1 and <= 31 || day is >= 61 and <= 91) && LuhnValid(digits))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /// <summary>An authority id: 3–63 characters of lower-case letters, digits and '-', starting with a letter.</summary>
     public static bool IsAuthorityId(string? value) => value is not null && AuthorityIdPattern().IsMatch(value);
 
@@ -75,6 +99,9 @@ public static partial class Identifiers
         }
         return sum % 10 == 0;
     }
+
+    [GeneratedRegex(@"(?<!\d)(?:19|20)?(?<date>\d{2}(?<month>\d{2})(?<day>\d{2}))[-+]?(?<number>\d{4})(?!\d)")]
+    private static partial Regex PersonalIdentityPattern();
 
     [GeneratedRegex("^[a-z][a-z0-9-]{2,62}$")]
     private static partial Regex AuthorityIdPattern();

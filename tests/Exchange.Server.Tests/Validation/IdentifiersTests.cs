@@ -74,3 +74,23 @@ public class IdentifiersTests
         throw new InvalidOperationException();
     }
 }
+
+public class PersonalIdentityInTextTests
+{
+    [Theory]
+    [InlineData("Ärende gäller 19800101-0019")]
+    [InlineData("8001010019")]
+    [InlineData("person 198001010019 ringde")]
+    [InlineData("samordningsnummer 800161-0016")]
+    public void Text_holding_a_personnummer_or_samordningsnummer_is_found(string text) =>
+        Assert.True(Identifiers.ContainsPersonalIdentityNumber(text));
+
+    [Theory]
+    [InlineData("Samverkansavtal 2026-03, dnr 2026/117")]
+    [InlineData("org 212000-2411 (Sundsvalls kommun)")]
+    [InlineData("ärende 2026-117")]
+    [InlineData("19800101-0018")]
+    [InlineData("")]
+    public void Case_references_organisation_numbers_and_wrong_check_digits_pass(string text) =>
+        Assert.False(Identifiers.ContainsPersonalIdentityNumber(text));
+}

@@ -56,6 +56,11 @@ namespace Exchange.Server.Storage.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
                     b.Property<string>("SubjectAuthorityId")
                         .IsRequired()
                         .HasMaxLength(63)

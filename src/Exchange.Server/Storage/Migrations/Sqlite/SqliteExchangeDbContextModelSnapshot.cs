@@ -50,6 +50,11 @@ namespace Exchange.Server.Storage.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("SubjectAuthorityId")
                         .IsRequired()
                         .HasMaxLength(63)

@@ -35,6 +35,14 @@ namespace Exchange.Server.Storage.Migrations.Sqlite
                 defaultValue: 1);
 
             migrationBuilder.AddColumn<string>(
+                name: "Reason",
+                table: "audit_events",
+                type: "TEXT",
+                maxLength: 500,
+                nullable: false,
+                defaultValue: "");
+
+            migrationBuilder.AddColumn<string>(
                 name: "SubjectAuthorityId",
                 table: "audit_events",
                 type: "TEXT",
@@ -120,6 +128,10 @@ namespace Exchange.Server.Storage.Migrations.Sqlite
 
             migrationBuilder.DropColumn(
                 name: "Count",
+                table: "audit_events");
+
+            migrationBuilder.DropColumn(
+                name: "Reason",
                 table: "audit_events");
 
             migrationBuilder.DropColumn(

@@ -7,7 +7,7 @@ using Exchange.Server.Statistics;
 using Exchange.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 
-namespace Exchange.Server;
+namespace Exchange.Server.Bootstrap;
 
 /// <summary>
 /// Development only: the parties of Västernorrland's action plan with their typical grants, each with
@@ -58,7 +58,7 @@ internal static class DemoSeed
                 PrivateKeyPem = rsa.ExportPkcs8PrivateKeyPem(),
                 KeyId = keyId,
             }.Save(path);
-            IdentityLog.DemoCredentialWritten(logger, authority.Id, path);
+            BootstrapLog.DemoCredentialWritten(logger, authority.Id, path);
         }
 
         var catalogue = services.GetRequiredService<IndicatorCatalogue>();

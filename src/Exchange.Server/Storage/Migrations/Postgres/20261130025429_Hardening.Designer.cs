@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Exchange.Server.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresExchangeDbContext))]
-    [Migration("20261130015942_Hardening")]
+    [Migration("20261130025429_Hardening")]
     partial class Hardening
     {
         /// <inheritdoc />
@@ -58,6 +58,11 @@ namespace Exchange.Server.Storage.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
 
                     b.Property<string>("SubjectAuthorityId")
                         .IsRequired()

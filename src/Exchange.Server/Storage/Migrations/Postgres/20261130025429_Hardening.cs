@@ -45,6 +45,14 @@ namespace Exchange.Server.Storage.Migrations.Postgres
                 defaultValue: 1);
 
             migrationBuilder.AddColumn<string>(
+                name: "Reason",
+                table: "audit_events",
+                type: "character varying(500)",
+                maxLength: 500,
+                nullable: false,
+                defaultValue: "");
+
+            migrationBuilder.AddColumn<string>(
                 name: "SubjectAuthorityId",
                 table: "audit_events",
                 type: "character varying(63)",
@@ -130,6 +138,10 @@ namespace Exchange.Server.Storage.Migrations.Postgres
 
             migrationBuilder.DropColumn(
                 name: "Count",
+                table: "audit_events");
+
+            migrationBuilder.DropColumn(
+                name: "Reason",
                 table: "audit_events");
 
             migrationBuilder.DropColumn(

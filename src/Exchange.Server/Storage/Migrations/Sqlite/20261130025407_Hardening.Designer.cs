@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Exchange.Server.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteExchangeDbContext))]
-    [Migration("20261130015858_Hardening")]
+    [Migration("20261130025407_Hardening")]
     partial class Hardening
     {
         /// <inheritdoc />
@@ -51,6 +51,11 @@ namespace Exchange.Server.Storage.Migrations.Sqlite
                     b.Property<string>("PreviousHash")
                         .IsRequired()
                         .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("SubjectAuthorityId")

@@ -2,13 +2,14 @@ using Exchange.Contracts;
 using Exchange.Server.Admin;
 using Exchange.Server.Audit;
 using Exchange.Server.Authorization;
+using Exchange.Server.Identity;
 using Exchange.Server.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace Exchange.Server.Identity;
+namespace Exchange.Server.Bootstrap;
 
 /// <summary>Configuration section <c>Exchange:Operator</c>.</summary>
 public sealed class OperatorOptions
@@ -65,6 +66,7 @@ internal sealed class OperatorBootstrap(
     IOptions<StorageOptions> storageOptions,
     IHostEnvironment environment,
     IConfiguration configuration,
+    StartupGate gate,
     ILogger<OperatorBootstrap> logger) : IHostedLifecycleService
 {
     /// <summary>The actor of operators provisioned from configuration.</summary>
@@ -90,7 +92,7 @@ internal sealed class OperatorBootstrap(
             }, AccessPolicy.TypicalScopes(PartyKind.Operator), "operator bootstrap on first start", SystemActors.Bootstrap, cancellationToken);
             var path = options.ResolveCredentialFile(dataDirectory);
             new CredentialFile { Server = address, ClientId = options.AuthorityId, ClientSecret = secret }.Save(path);
-            IdentityLog.OperatorCredentialWritten(logger, path);
+            BootstrapLog.OperatorCredentialWritten(logger, path);
         }
 
         foreach (var configured in configuration.GetSection(ConfiguredOperator.Section).Get<List<ConfiguredOperator>>() ?? [])
@@ -102,6 +104,8 @@ internal sealed class OperatorBootstrap(
         {
             await DemoSeed.SeedAsync(services, address, Path.Combine(dataDirectory, "dev-credentials"), logger, cancellationToken);
         }
+        gate.Open();
+        BootstrapLog.Ready(logger);
     }
 
     /// <summary>
@@ -146,7 +150,7 @@ internal sealed class OperatorBootstrap(
         await services.GetRequiredService<AuthorityAdministration>().CreateAsync(authority, ConfigurationActor, cancellationToken);
         await services.GetRequiredService<GrantAdministration>().CreateAsync(authority.Id, Scopes.Admin, null, null, "operator from configuration", ConfigurationActor, cancellationToken);
         await services.GetRequiredService<CredentialRegistry>().AddKeyAsync(authority.Id, key, CredentialOrigin.System, ConfigurationActor, cancellationToken);
-        IdentityLog.OperatorProvisioned(logger, authority.Id);
+        BootstrapLog.OperatorProvisioned(logger, authority.Id);
     }
 
     /// <summary>Registers an authority with grants and a client secret, returning the secret.</summary>
@@ -176,4 +180,19 @@ internal sealed class OperatorBootstrap(
     public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+internal static partial class BootstrapLog
+{
+    [LoggerMessage(12, LogLevel.Warning, "Operator credential written to {Path}; it is shown nowhere else. Keep it safe.")]
+    public static partial void OperatorCredentialWritten(ILogger logger, string path);
+
+    [LoggerMessage(13, LogLevel.Information, "Demo credential for {AuthorityId} written to {Path}")]
+    public static partial void DemoCredentialWritten(ILogger logger, string authorityId, string path);
+
+    [LoggerMessage(18, LogLevel.Warning, "Operator {AuthorityId} created from configuration, with the admin grant and its public key")]
+    public static partial void OperatorProvisioned(ILogger logger, string authorityId);
+
+    [LoggerMessage(19, LogLevel.Information, "Ready: bootstrap done, calls are accepted")]
+    public static partial void Ready(ILogger logger);
 }
