@@ -62,7 +62,7 @@ public sealed class ExchangeClient : IDisposable
             ServiceConfig = RetryPolicies.Create(options.MaxAttempts),
             MaxRetryAttempts = options.MaxAttempts,
         });
-        var invoker = channel.Intercept(new CallDefaultsInterceptor(options.DefaultDeadline, options.TimeProvider, InvalidateTokens));
+        var invoker = channel.Intercept(new CallDefaultsInterceptor(options.DefaultDeadline, InvalidateTokens));
         Statistics = new StatisticsService.StatisticsServiceClient(invoker);
         Referrals = new ReferralService.ReferralServiceClient(invoker);
         Admin = new AdminService.AdminServiceClient(invoker);

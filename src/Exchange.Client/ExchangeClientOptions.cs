@@ -63,7 +63,11 @@ public sealed class ExchangeClientOptions
     /// </summary>
     public Func<HttpMessageHandler>? CreateHttpHandler { get; set; }
 
-    /// <summary>The clock; for tests.</summary>
+    /// <summary>
+    /// The clock that decides when a cached token is renewed and what time client assertions state;
+    /// for tests that move time on. Call deadlines are not taken from it: gRPC measures them against
+    /// the system clock.
+    /// </summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     /// <summary>

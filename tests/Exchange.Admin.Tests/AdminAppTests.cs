@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Exchange.Admin;
@@ -18,17 +20,19 @@ public class AdminAppTests
         }
     }
 
+    // Each case names what is wrong with it, so a case refused for another reason fails.
     [Theory]
-    [InlineData("authority", "add")]
-    [InlineData("authority", "add", "x", "--name", "X", "--kind", "bishop", "--org-number", "2021000076")]
-    [InlineData("grant", "add", "x", "--scope", "everything", "--reason", "r")]
-    [InlineData("indicator", "add", "x", "--name", "X", "--goal", "7", "--unit", "u", "--reporter-kind", "police")]
-    [InlineData("no-such-command")]
-    public async Task Wrong_command_lines_exit_2_with_a_message(params string[] args)
+    [InlineData("Required argument 'authority-id' missing", "authority", "add")]
+    [InlineData("'bishop' not recognized", "authority", "add", "x", "--name", "X", "--kind", "bishop", "--org-number", "2021000076")]
+    [InlineData("'everything' not recognized", "grant", "add", "x", "--scope", "everything", "--reason", "r")]
+    [InlineData("--goal must be a whole number from 1 to 4 (got '7')", "indicator", "add", "x", "--name", "X", "--goal", "7", "--unit", "u", "--reporter-kind", "police")]
+    [InlineData("Unrecognized command or argument 'no-such-command'", "no-such-command")]
+    public async Task Wrong_command_lines_exit_2_saying_what_is_wrong(string says, params string[] args)
     {
         var (code, _, error) = await Run(args);
         Assert.Equal(ExitCodes.Usage, code);
         Assert.StartsWith("error:", error);
+        Assert.Contains(says, error);
     }
 
     [Fact]
@@ -41,15 +45,21 @@ public class AdminAppTests
     }
 
     [Fact]
-    public async Task Unreachable_server_exits_3()
+    public async Task Unreachable_server_exits_3_naming_the_address_once()
     {
+        // A port this test holds without listening: connecting is refused, and nothing else can take it meanwhile.
+        using var closed = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        closed.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var address = $"127.0.0.1:{((IPEndPoint)closed.LocalEndPoint!).Port}";
         var path = Path.GetTempFileName();
         try
         {
-            new Exchange.Contracts.CredentialFile { Server = "http://127.0.0.1:9", ClientId = "exchange-operator", ClientSecret = "x" }.Save(path);
+            new Exchange.Contracts.CredentialFile { Server = $"http://{address}", ClientId = "exchange-operator", ClientSecret = "x" }.Save(path);
             var (code, _, error) = await Run("authority", "list", "--credential", path);
             Assert.Equal(ExitCodes.NotConnected, code);
-            Assert.Contains("error:", error);
+            Assert.StartsWith("error: cannot use the server (Unavailable)", error);
+            Assert.Contains($"http://{address}/connect/token could not be reached", error);
+            Assert.Single(System.Text.RegularExpressions.Regex.Matches(error, "Connection refused"));
         }
         finally
         {
@@ -85,10 +95,11 @@ public class AdminAppTests
         var path = Path.GetTempFileName();
         try
         {
-            new Exchange.Contracts.CredentialFile { Server = "http://127.0.0.1:9", ClientId = "exchange-operator" }.Save(path);
+            // Refused before any connection is tried: no server listens at this address.
+            new Exchange.Contracts.CredentialFile { Server = "http://127.0.0.1:1", ClientId = "exchange-operator" }.Save(path);
             var (code, _, error) = await Run("authority", "list", "--credential", path);
             Assert.Equal(ExitCodes.NotConnected, code);
-            Assert.Contains("ClientSecret", error);
+            Assert.StartsWith($"error: {path} holds no credential: it has neither client_secret nor private_key_pem.", error);
         }
         finally
         {

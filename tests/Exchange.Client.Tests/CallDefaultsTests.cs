@@ -1,5 +1,7 @@
 using Exchange.Client.Internal;
 using Exchange.V1;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
 
 namespace Exchange.Client.Tests;
 
@@ -20,12 +22,65 @@ public class CallDefaultsTests
     }
 
     [Fact]
-    public void Caller_chosen_request_id_is_kept()
+    public async Task Call_goes_out_with_the_callers_request_id_and_deadline_untouched()
     {
-        var request = new SendReferralRequest { RequestId = "case-4711-attempt" };
-        Assert.Same(request, CallDefaultsInterceptor.WithRequestId(request));
-        Assert.Equal("case-4711-attempt", request.RequestId);
+        var deadline = DateTime.UtcNow.AddSeconds(7);
+        var sent = await SendThroughInterceptor(new SendReferralRequest { RequestId = "case-4711-attempt" }, new CallOptions(deadline: deadline));
+
+        Assert.Equal("case-4711-attempt", sent.Request.RequestId);
+        Assert.Equal(deadline, sent.Options.Deadline);
     }
+
+    [Fact]
+    public async Task Call_without_id_or_deadline_goes_out_with_a_new_id_and_the_default_deadline()
+    {
+        var request = new SendReferralRequest();
+        var before = DateTime.UtcNow;
+        var sent = await SendThroughInterceptor(request, new CallOptions());
+        var after = DateTime.UtcNow;
+
+        Assert.True(Guid.TryParse(sent.Request.RequestId, out _));
+        Assert.Equal("", request.RequestId);
+        Assert.InRange(sent.Options.Deadline!.Value, before + DefaultDeadline, after + DefaultDeadline);
+    }
+
+    [Theory]
+    [InlineData(StatusCode.Unauthenticated, true)]
+    [InlineData(StatusCode.PermissionDenied, false)]
+    [InlineData(StatusCode.Unavailable, false)]
+    public async Task Only_unauthenticated_answers_drop_the_cached_tokens(StatusCode status, bool dropped)
+    {
+        var invalidated = false;
+        var interceptor = new CallDefaultsInterceptor(DefaultDeadline, () => invalidated = true);
+        var call = interceptor.AsyncUnaryCall(new GetAuthorityRequest(), Context<GetAuthorityRequest, Authority>(new CallOptions()),
+            (_, _) => new AsyncUnaryCall<Authority>(Task.FromException<Authority>(new RpcException(new Status(status, "refused"))),
+                Task.FromResult(new Metadata()), () => new Status(status, "refused"), () => [], () => { }));
+
+        Assert.Equal(status, (await Assert.ThrowsAsync<RpcException>(async () => await call)).StatusCode);
+        Assert.Equal(dropped, invalidated);
+    }
+
+    private static readonly TimeSpan DefaultDeadline = TimeSpan.FromSeconds(30);
+
+    private static async Task<(TRequest Request, CallOptions Options)> SendThroughInterceptor<TRequest>(TRequest request, CallOptions options)
+        where TRequest : class
+    {
+        var interceptor = new CallDefaultsInterceptor(DefaultDeadline, () => { });
+        (TRequest, CallOptions) sent = default;
+        var call = interceptor.AsyncUnaryCall(request, Context<TRequest, Authority>(options), (r, c) =>
+        {
+            sent = (r, c.Options);
+            return new AsyncUnaryCall<Authority>(Task.FromResult(new Authority()), Task.FromResult(new Metadata()), () => Status.DefaultSuccess, () => [], () => { });
+        });
+        await call;
+        return sent;
+    }
+
+    private static ClientInterceptorContext<TRequest, TResponse> Context<TRequest, TResponse>(CallOptions options)
+        where TRequest : class
+        where TResponse : class =>
+        new(new Method<TRequest, TResponse>(MethodType.Unary, "exchange.v1.Test", "Call",
+            Marshallers.Create<TRequest>(_ => [], _ => null!), Marshallers.Create<TResponse>(_ => [], _ => null!)), null, options);
 
     [Fact]
     public void Messages_without_request_id_are_passed_as_they_are()
@@ -52,11 +107,13 @@ public class CallDefaultsTests
     }
 
     [Fact]
-    public void Retry_policy_retries_unavailable_only()
+    public void Retry_policy_retries_unavailable_only_and_names_exactly_the_idempotent_methods()
     {
         var config = RetryPolicies.Create(3);
-        var policy = Assert.Single(config.MethodConfigs).RetryPolicy!;
-        Assert.Equal(3, policy.MaxAttempts);
-        Assert.Equal([Grpc.Core.StatusCode.Unavailable], policy.RetryableStatusCodes);
+        var method = Assert.Single(config.MethodConfigs);
+        Assert.Equal([StatusCode.Unavailable], method.RetryPolicy!.RetryableStatusCodes);
+        Assert.Equal(
+            RetryPolicies.IdempotentMethods().Select(m => $"{m.Service.FullName}/{m.Name}").Order(),
+            method.Names.Select(n => $"{n.Service}/{n.Method}").Order());
     }
 }

@@ -171,17 +171,24 @@ public class AdminToolTests(ExchangeServer server)
     {
         var home = Path.Combine(server.Root, $"home-{Guid.NewGuid():N}");
         Directory.CreateDirectory(Path.Combine(home, "exchange"));
-        var copy = Task.Run(async () =>
+        var tool = Start(home, "authority", "list");
+
+        // The credential appears only once the tool has said it is waiting for it.
+        string? waiting;
+        try
         {
-            await Task.Delay(1500);
-            File.Copy(server.OperatorCredentialPath, Path.Combine(home, "exchange", "operator-credential.json"));
-        });
+            waiting = await tool.StandardError.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        catch (TimeoutException)
+        {
+            tool.Kill(entireProcessTree: true);
+            throw;
+        }
+        File.Copy(server.OperatorCredentialPath, Path.Combine(home, "exchange", "operator-credential.json"));
+        var result = await FinishAsync(tool);
 
-        var result = await RunIn(home, "authority", "list");
-        await copy;
-
-        Assert.Equal(0, result.ExitCode);
-        Assert.Contains("waiting for the server to finish starting", result.Error);
+        Assert.Contains("waiting for the server to finish starting", waiting);
+        Assert.True(result.ExitCode == 0, result.Error);
         Assert.Contains("sundsvall-kommun", result.Output);
     }
 
@@ -222,7 +229,10 @@ public class AdminToolTests(ExchangeServer server)
 
     private Task<(int ExitCode, string Output, string Error)> Run(params string[] args) => RunIn(server.Root, args);
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunIn(string dataHome, params string[] args)
+    private static Task<(int ExitCode, string Output, string Error)> RunIn(string dataHome, params string[] args) => FinishAsync(Start(dataHome, args));
+
+    /// <summary>Starts the tool as an operator runs it, with <paramref name="dataHome"/> as XDG_DATA_HOME.</summary>
+    private static Process Start(string dataHome, params string[] args)
     {
         var tool = Path.Combine(AppContext.BaseDirectory, "exchange-admin.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -234,7 +244,13 @@ public class AdminToolTests(ExchangeServer server)
         start.Environment["XDG_DATA_HOME"] = dataHome;
         start.Environment.Remove("EXCHANGE_CREDENTIAL");
         start.Environment.Remove("EXCHANGE_SERVER");
-        using var process = Process.Start(start)!;
+        return Process.Start(start)!;
+    }
+
+    /// <summary>Waits for the tool to exit, killing it if it hangs, and returns its exit code and what it wrote.</summary>
+    private static async Task<(int ExitCode, string Output, string Error)> FinishAsync(Process process)
+    {
+        using var _ = process;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));

@@ -63,7 +63,7 @@ public class ClientLibraryTests(ExchangeServer server)
         Assert.True(Guid.TryParse(flaky.SubmitRequestIds[0], out _));
         Assert.Equal(flaky.SubmitRequestIds[0], response.Result.SubmissionId);
 
-        // A unary call without its own deadline gets the default one.
+        // A unary call without its own deadline gets the default one; one with its own keeps it.
         using (var impatient = ExchangeClient.Create(o =>
         {
             o.Address = address;
@@ -73,8 +73,14 @@ public class ClientLibraryTests(ExchangeServer server)
             o.DefaultDeadline = TimeSpan.FromMilliseconds(300);
         }))
         {
+            await impatient.Tokens.GetTokenAsync();
+            flaky.HoldQueries = true;
             await RpcAssert.FailsWith(StatusCode.DeadlineExceeded, async () => await impatient.Statistics.QueryStatisticsAsync(new QueryStatisticsRequest()));
-            await impatient.Statistics.QueryStatisticsAsync(new QueryStatisticsRequest(), deadline: DateTime.UtcNow.AddSeconds(10));
+            flaky.HoldQueries = false;
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            await impatient.Statistics.QueryStatisticsAsync(new QueryStatisticsRequest(), deadline: deadline);
+            // The deadline travels as a timeout, so the server's is the client's to within the time on the way.
+            Assert.InRange(flaky.LastQueryDeadline, deadline.AddSeconds(-2), deadline.AddSeconds(1));
         }
 
         flaky.Reset(failures: 1);
@@ -104,9 +110,18 @@ public class ClientLibraryTests(ExchangeServer server)
                 : Task.FromResult(new SubmitStatisticsResponse { Result = new SubmissionResult { SubmissionId = request.RequestId } });
         }
 
+        /// <summary>Whether a query is answered only when its deadline cancels it.</summary>
+        public bool HoldQueries { get; set; }
+
+        public DateTime LastQueryDeadline { get; private set; }
+
         public override async Task<QueryStatisticsResponse> QueryStatistics(QueryStatisticsRequest request, ServerCallContext context)
         {
-            await Task.Delay(TimeSpan.FromSeconds(1), context.CancellationToken);
+            LastQueryDeadline = context.Deadline;
+            if (HoldQueries)
+            {
+                await Task.Delay(Timeout.Infinite, context.CancellationToken);
+            }
             return new QueryStatisticsResponse();
         }
 

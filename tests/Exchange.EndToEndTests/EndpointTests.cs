@@ -16,18 +16,7 @@ public class HealthAndReflectionTests(ExchangeServer server)
     {
         using var channel = server.AnonymousChannel();
         var health = new Health.HealthClient(channel);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        HealthCheckResponse.Types.ServingStatus status;
-        do
-        {
-            status = (await health.CheckAsync(new HealthCheckRequest())).Status;
-            if (status == HealthCheckResponse.Types.ServingStatus.Serving)
-            {
-                break;
-            }
-            await Task.Delay(250);
-        }
-        while (DateTime.UtcNow < deadline);
+        var status = await Eventually.ValueAsync(async () => (await health.CheckAsync(new HealthCheckRequest())).Status, s => s == HealthCheckResponse.Types.ServingStatus.Serving);
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, status);
     }
 

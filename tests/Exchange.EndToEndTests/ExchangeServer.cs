@@ -7,9 +7,11 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Exchange.EndToEndTests;
 
@@ -63,6 +65,11 @@ public class ExchangeServer : IAsyncLifetime, IAsyncDisposable
         ["Exchange:Tokens:FailureThrottle:PerAddress"] = "100000",
     };
 
+    /// <summary>Replaces the server's services, after its own registrations.</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     public async Task InitializeAsync()
     {
         factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
@@ -77,6 +84,7 @@ public class ExchangeServer : IAsyncLifetime, IAsyncDisposable
             {
                 builder.UseSetting(key, value);
             }
+            builder.ConfigureTestServices(ConfigureServices);
         });
         factory.UseKestrel();
         factory.StartServer();
@@ -173,6 +181,23 @@ public class ExchangeServer : IAsyncLifetime, IAsyncDisposable
 
     /// <summary>The demo seed's second operator (break glass needs two).</summary>
     public const string SecondOperatorId = "exchange-operator-2";
+}
+
+/// <summary>
+/// A server on a clock the tests move: token lifetimes, grant periods and audit windows pass at once,
+/// and tests wait for no real time. Its clients renew tokens and date client assertions on the same clock.
+/// </summary>
+public sealed class ClockedServer : ExchangeServer
+{
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
+    protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<TimeProvider>(Clock);
+
+    public override ExchangeClient Connect(Action<ExchangeClientOptions> configure) => base.Connect(o =>
+    {
+        o.TimeProvider = Clock;
+        configure(o);
+    });
 }
 
 /// <summary>A server on a data directory the test owns: another server's (one database, two servers), or one prepared beforehand.</summary>

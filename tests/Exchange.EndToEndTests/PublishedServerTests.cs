@@ -35,12 +35,7 @@ public partial class PublishedServerTests
             Assert.NotEqual(HealthCheckResponse.Types.ServingStatus.Unknown, health.Status);
             // The demo seed is switched on by appsettings.Development.json only.
             var credentials = Path.Combine(root, "exchange", "dev-credentials");
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (!File.Exists(Path.Combine(credentials, "sundsvall-kommun.json")) && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(200);
-            }
-            Assert.True(File.Exists(Path.Combine(credentials, "sundsvall-kommun.json")));
+            Assert.True(await Eventually.ValueAsync(() => Task.FromResult(File.Exists(Path.Combine(credentials, "sundsvall-kommun.json"))), written => written));
         }
         finally
         {

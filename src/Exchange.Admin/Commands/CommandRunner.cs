@@ -76,13 +76,16 @@ internal static class CommandRunner
             }
         });
 
-    /// <summary>An exception's message and those of its causes: a TLS failure says why only in an inner one (an untrusted certificate, a wrong name).</summary>
+    /// <summary>
+    /// An exception's message and those of its causes: a TLS failure says why only in an inner one (an
+    /// untrusted certificate, a wrong name). A cause an outer message already quotes is not repeated.
+    /// </summary>
     internal static string Causes(Exception e)
     {
         var messages = new List<string>();
         for (Exception? current = e; current is not null; current = current.InnerException)
         {
-            if (!messages.Contains(current.Message))
+            if (!messages.Any(m => m.Contains(current.Message, StringComparison.Ordinal)))
             {
                 messages.Add(current.Message);
             }

@@ -71,6 +71,10 @@ internal static class GlobalOptions
         {
             throw new AdminConnectionException($"{path} cannot be read: {e.Message}");
         }
+        if (string.IsNullOrEmpty(file.ClientSecret) && string.IsNullOrEmpty(file.PrivateKeyPem))
+        {
+            throw new AdminConnectionException($"{path} holds no credential: it has neither client_secret nor private_key_pem.");
+        }
         var server = parse.GetValue(Server) ?? Environment.GetEnvironmentVariable("EXCHANGE_SERVER") ?? file.Server;
         if (string.IsNullOrEmpty(server))
         {
@@ -98,7 +102,7 @@ internal static class GlobalOptions
         }
         catch (ArgumentException e)
         {
-            // The client refuses, e.g., cleartext to a remote host or a credential file without a credential.
+            // The client refuses what it cannot use, e.g. a private key it cannot read.
             throw new AdminConnectionException(e.Message);
         }
     }

@@ -12,7 +12,7 @@ namespace Exchange.Client.Internal;
 /// write never turns that write into a silent duplicate. When the server answers UNAUTHENTICATED, the
 /// cached tokens are dropped so the next call gets a new one.
 /// </summary>
-internal sealed class CallDefaultsInterceptor(TimeSpan defaultDeadline, TimeProvider time, Action invalidateTokens) : Interceptor
+internal sealed class CallDefaultsInterceptor(TimeSpan defaultDeadline, Action invalidateTokens) : Interceptor
 {
     public override AsyncUnaryCall<TResponse> AsyncUnaryCall<TRequest, TResponse>(TRequest request, ClientInterceptorContext<TRequest, TResponse> context, AsyncUnaryCallContinuation<TRequest, TResponse> continuation)
     {
@@ -90,11 +90,13 @@ internal sealed class CallDefaultsInterceptor(TimeSpan defaultDeadline, TimeProv
         }
     }
 
+    // From the system clock, not the injected one: gRPC compares a deadline with the system clock, so
+    // one taken from a test's clock would already have passed, or lie hours ahead.
     private ClientInterceptorContext<TRequest, TResponse> WithDeadline<TRequest, TResponse>(ClientInterceptorContext<TRequest, TResponse> context)
         where TRequest : class
         where TResponse : class =>
         context.Options.Deadline is null
-            ? new ClientInterceptorContext<TRequest, TResponse>(context.Method, context.Host, context.Options.WithDeadline(time.GetUtcNow().UtcDateTime + defaultDeadline))
+            ? new ClientInterceptorContext<TRequest, TResponse>(context.Method, context.Host, context.Options.WithDeadline(DateTime.UtcNow + defaultDeadline))
             : context;
 
     /// <summary>The request itself when it needs no id, else a copy carrying a new one.</summary>
