@@ -24,7 +24,7 @@ builder.AddExchangeTelemetry();
 
 var app = builder.Build();
 
-app.MapExchangeBootstrap();
+app.MapExchangeStartupGate();
 app.MapExchangeIdentity();
 app.MapExchangeGrpc();
 

@@ -1,7 +1,6 @@
 using Exchange.Server.Admin;
 using Exchange.Server.Audit;
 using Exchange.Server.Authorization;
-using Exchange.Server.Hosting;
 using Exchange.Server.Identity;
 using Exchange.Server.Storage;
 using Exchange.Server.Validation;

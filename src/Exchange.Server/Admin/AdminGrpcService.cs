@@ -1,6 +1,5 @@
 using Exchange.Server.Audit;
 using Exchange.Server.Authorization;
-using Exchange.Server.Hosting;
 using Exchange.Server.Identity;
 using Exchange.Server.Statistics;
 using Exchange.Server.Storage;

@@ -1,5 +1,7 @@
 using Exchange.Server.Audit;
+using Exchange.Server.Authorization;
 using Exchange.Server.Identity;
+using Exchange.Server.Statistics;
 using Exchange.Server.Storage;
 using Exchange.Server.Validation;
 using Exchange.V1;

@@ -1,5 +1,6 @@
 using Exchange.Server.Audit;
 using Exchange.Server.Storage;
+using Exchange.Server.Telemetry;
 using Grpc.AspNetCore.Server;
 using Grpc.Core;
 using Grpc.Core.Interceptors;

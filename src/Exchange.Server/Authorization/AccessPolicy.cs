@@ -1,4 +1,3 @@
-using Exchange.Server.Identity;
 using Exchange.Server.Storage;
 
 namespace Exchange.Server.Authorization;

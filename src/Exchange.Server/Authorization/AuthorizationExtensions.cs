@@ -1,3 +1,4 @@
+using Exchange.Server.Configuration;
 using OpenIddict.Validation.AspNetCore;
 
 namespace Exchange.Server.Authorization;
@@ -18,7 +19,7 @@ public static class AuthorizationExtensions
         builder.Services.AddScoped<AccessInterceptor>();
         builder.Services.AddSingleton<DeniedCallAudit>();
         builder.Services.AddHostedService(services => services.GetRequiredService<DeniedCallAudit>());
-        builder.Services.Configure<DeniedCallAuditOptions>(builder.Configuration.GetSection(DeniedCallAuditOptions.Section));
+        builder.AddValidatedOptions<DeniedCallAuditOptions>(DeniedCallAuditOptions.Section);
         return builder;
     }
 }

@@ -37,7 +37,7 @@ public sealed class CallerAccess(ExchangeDbContext db, TimeProvider time)
         {
             return new AccessDecision(null, authorityId, "The authority is disabled.");
         }
-        if (!int.TryParse(principal.GetClaim(Identity.TokenEndpoint.TokenVersionClaim), System.Globalization.CultureInfo.InvariantCulture, out var version)
+        if (!int.TryParse(principal.GetClaim(TokenClaims.TokenVersion), System.Globalization.CultureInfo.InvariantCulture, out var version)
             || version < authority.TokenVersion)
         {
             return new AccessDecision(null, authorityId, "The access token has been revoked (credential, grant or authority changed); get a new one.", TokenRevoked: true);
@@ -64,7 +64,7 @@ public sealed class CallerAccess(ExchangeDbContext db, TimeProvider time)
             .Where(g => g.IsValidAt(now) && AccessPolicy.MayHold(authority.Kind, g.Scope))
             .Select(g => g.Scope)
             .ToHashSet(StringComparer.Ordinal);
-        scopes.Add(Identity.Scopes.Account);
+        scopes.Add(Scopes.Account);
         return scopes;
     }
 }

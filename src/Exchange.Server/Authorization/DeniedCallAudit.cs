@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.ComponentModel.DataAnnotations;
 using Exchange.Server.Audit;
 using Exchange.Server.Storage;
 using Microsoft.Extensions.Options;
@@ -11,6 +12,7 @@ public sealed class DeniedCallAuditOptions
     public const string Section = "Exchange:Audit";
 
     /// <summary>Repeated denials of one authority's calls to one method within this window are one audit event with a count. Default 1 minute.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "DenialWindow must be 1 second to 1 day.")]
     public TimeSpan DenialWindow { get; set; } = TimeSpan.FromMinutes(1);
 }
 
@@ -34,7 +36,7 @@ public sealed partial class DeniedCallAudit(IServiceScopeFactory scopes, AuditLo
     private readonly Lock unwrittenGate = new();
     private readonly List<AuditRecord> unwritten = [];
 
-    private TimeSpan Length => options.Value.DenialWindow > TimeSpan.Zero ? options.Value.DenialWindow : TimeSpan.FromMinutes(1);
+    private TimeSpan Length => options.Value.DenialWindow;
 
     /// <summary>Whether this denial opens a window and must be written now; otherwise it has been counted.</summary>
     public bool OpensWindow(string authorityId, string method)

@@ -1,4 +1,3 @@
-using Exchange.Server.Identity;
 using Exchange.Server.Storage;
 using Exchange.Server.Validation;
 using Microsoft.EntityFrameworkCore;

@@ -1,4 +1,4 @@
-namespace Exchange.Server.Identity;
+namespace Exchange.Server.Authorization;
 
 /// <summary>The OAuth 2.0 scopes of the exchange.</summary>
 public static class Scopes

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Exchange.Contracts;
 using Exchange.Server.Admin;
 using Exchange.Server.Audit;
@@ -17,11 +18,13 @@ public sealed class OperatorOptions
     public const string Section = "Exchange:Operator";
 
     /// <summary>The operator authority's id (its client_id).</summary>
+    [RegularExpression("^[a-z][a-z0-9-]{2,62}$", ErrorMessage = "AuthorityId must be 3–63 lower-case letters, digits and '-', starting with a letter.")]
     public string AuthorityId { get; set; } = "exchange-operator";
 
     public string Name { get; set; } = "Exchange operators";
 
     /// <summary>The operating organisation's organisation number.</summary>
+    [RegularExpression("^[0-9]{6}-?[0-9]{4}$", ErrorMessage = "OrganisationNumber must be 10 digits (NNNNNN-NNNN).")]
     public string OrganisationNumber { get; set; } = "2021009994";
 
     /// <summary>Where the first start writes the operator credential; defaults to <c>operator-credential.json</c> in the data directory.</summary>
@@ -29,6 +32,15 @@ public sealed class OperatorOptions
 
     public string ResolveCredentialFile(string dataDirectory) =>
         string.IsNullOrWhiteSpace(CredentialFile) ? Path.Combine(dataDirectory, "operator-credential.json") : Path.GetFullPath(CredentialFile);
+}
+
+/// <summary>Configuration section <c>Exchange:Demo</c>.</summary>
+public sealed class DemoOptions
+{
+    public const string Section = "Exchange:Demo";
+
+    /// <summary>Seed the demo parties of Västernorrland; honoured in Development only.</summary>
+    public bool Seed { get; set; }
 }
 
 /// <summary>
@@ -65,7 +77,8 @@ internal sealed class OperatorBootstrap(
     IOptions<OperatorOptions> operatorOptions,
     IOptions<StorageOptions> storageOptions,
     IHostEnvironment environment,
-    IConfiguration configuration,
+    IOptions<DemoOptions> demo,
+    IOptions<List<ConfiguredOperator>> configuredOperators,
     StartupGate gate,
     ILogger<OperatorBootstrap> logger) : IHostedLifecycleService
 {
@@ -95,12 +108,12 @@ internal sealed class OperatorBootstrap(
             BootstrapLog.OperatorCredentialWritten(logger, path);
         }
 
-        foreach (var configured in configuration.GetSection(ConfiguredOperator.Section).Get<List<ConfiguredOperator>>() ?? [])
+        foreach (var configured in configuredOperators.Value)
         {
             await ProvisionAsync(services, configured, cancellationToken);
         }
 
-        if (environment.IsDevelopment() && configuration.GetValue("Exchange:Demo:Seed", false))
+        if (environment.IsDevelopment() && demo.Value.Seed)
         {
             await DemoSeed.SeedAsync(services, address, Path.Combine(dataDirectory, "dev-credentials"), logger, cancellationToken);
         }

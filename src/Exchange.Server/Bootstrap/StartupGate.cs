@@ -1,5 +1,4 @@
-using Exchange.Server.Hosting;
-using Grpc.Core;
+using Exchange.Server.Configuration;
 
 namespace Exchange.Server.Bootstrap;
 
@@ -18,41 +17,17 @@ public sealed class StartupGate
     public void Open() => open = true;
 }
 
-internal sealed class StartupGateMiddleware(RequestDelegate next, StartupGate gate)
-{
-    private const string Starting = "The server is starting; try again in a moment.";
-
-    public Task InvokeAsync(HttpContext context)
-    {
-        if (gate.IsOpen || context.Request.Path.StartsWithSegments("/grpc.health.v1.Health", StringComparison.OrdinalIgnoreCase))
-        {
-            return next(context);
-        }
-        context.Response.Headers.RetryAfter = "1";
-        if (GrpcRefusal.IsGrpc(context))
-        {
-            return GrpcRefusal.WriteAsync(context, StatusCode.Unavailable, Starting);
-        }
-        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        return context.Response.WriteAsJsonAsync(new Dictionary<string, string> { ["error"] = "temporarily_unavailable", ["error_description"] = Starting });
-    }
-}
-
 public static class BootstrapExtensions
 {
     /// <summary>First-start work: the operator authority, operators from configuration, the demo seed (Development).</summary>
     public static WebApplicationBuilder AddExchangeBootstrap(this WebApplicationBuilder builder)
     {
-        builder.Services.Configure<OperatorOptions>(builder.Configuration.GetSection(OperatorOptions.Section));
+        builder.AddValidatedOptions<OperatorOptions>(OperatorOptions.Section);
+        builder.AddValidatedOptions<DemoOptions>(DemoOptions.Section);
+        builder.Services.AddOptions<List<ConfiguredOperator>>().BindConfiguration(ConfiguredOperator.Section);
         builder.Services.AddSingleton<StartupGate>();
         builder.Services.AddHostedService<OperatorBootstrap>();
         return builder;
     }
 
-    /// <summary>Holds calls until the first-start work is done; first in the pipeline.</summary>
-    public static WebApplication MapExchangeBootstrap(this WebApplication app)
-    {
-        app.UseMiddleware<StartupGateMiddleware>();
-        return app;
-    }
 }

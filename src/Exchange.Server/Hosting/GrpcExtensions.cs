@@ -1,12 +1,16 @@
+using System.ComponentModel.DataAnnotations;
 using System.Threading.RateLimiting;
+using Exchange.Server.Configuration;
 using Exchange.Server.Account;
 using Exchange.Server.Admin;
 using Exchange.Server.Authorization;
 using Exchange.Server.Referrals;
 using Exchange.Server.Statistics;
+using Exchange.Server.Validation;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -27,9 +31,11 @@ public sealed class RateLimitOptions
     public const string Section = "Exchange:RateLimits";
 
     /// <summary>Sustained calls per second per authority; 0 turns the limit off. Default 200.</summary>
+    [Range(0, 1_000_000, ErrorMessage = "CallsPerSecondPerAuthority must be 0 (off) to 1,000,000.")]
     public int CallsPerSecondPerAuthority { get; set; } = 200;
 
     /// <summary>Calls an authority may make at once above the sustained rate. Default 400.</summary>
+    [Range(0, 1_000_000, ErrorMessage = "Burst must be 0 to 1,000,000.")]
     public int Burst { get; set; } = 400;
 }
 
@@ -47,6 +53,7 @@ public static class GrpcExtensions
     public const int DefaultMaxMessage = 64 * 1024;
 
     private const string PerAuthority = "per-authority";
+    private const string KestrelLimitsSection = "Kestrel:Limits";
 
     /// <summary>gRPC with the access interceptor on every call, health checks, reflection where enabled, and per-authority rate limits.</summary>
     public static WebApplicationBuilder AddExchangeGrpc(this WebApplicationBuilder builder)
@@ -65,7 +72,7 @@ public static class GrpcExtensions
             .AddServiceOptions<AccountGrpcService>(o => o.MaxReceiveMessageSize = AccountMaxMessage);
         // Kestrel binds only its endpoints from configuration; its limits (appsettings.json's
         // Kestrel:Limits, the defaults documented in README.md) are bound here.
-        builder.Services.Configure<KestrelServerOptions>(o => builder.Configuration.GetSection("Kestrel:Limits").Bind(o.Limits));
+        builder.Services.Configure<KestrelServerOptions>(o => builder.Configuration.GetSection(KestrelLimitsSection).Bind(o.Limits));
         builder.Services.AddGrpcHealthChecks();
         // Registered always, mapped only where enabled.
         builder.Services.AddGrpcReflection();
@@ -74,7 +81,8 @@ public static class GrpcExtensions
         // The malformed-message log of the server handling a request is found through it.
         builder.Services.AddHttpContextAccessor();
 
-        var limits = builder.Configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
+        var limits = builder.AddValidatedOptions<RateLimitOptions>(RateLimitOptions.Section);
+        builder.AddValidatedOptions<GrpcHostingOptions>(GrpcHostingOptions.Section);
         builder.Services.AddRateLimiter(options =>
         {
             options.AddPolicy(PerAuthority, context =>
@@ -97,6 +105,13 @@ public static class GrpcExtensions
         return builder;
     }
 
+    /// <summary>Holds calls until the first-start work is done; first in the pipeline.</summary>
+    public static WebApplication MapExchangeStartupGate(this WebApplication app)
+    {
+        app.UseMiddleware<StartupGateMiddleware>();
+        return app;
+    }
+
     public static WebApplication MapExchangeGrpc(this WebApplication app)
     {
         app.UseMiddleware<OpenServiceGuard>();
@@ -117,7 +132,7 @@ public static class GrpcExtensions
         Exchange(app.MapGrpcService<AdminGrpcService>());
         Exchange(app.MapGrpcService<AccountGrpcService>());
         app.MapGrpcHealthChecksService();
-        if ((app.Configuration.GetSection(GrpcHostingOptions.Section).Get<GrpcHostingOptions>() ?? new GrpcHostingOptions()).Reflection)
+        if (app.Services.GetRequiredService<IOptions<GrpcHostingOptions>>().Value.Reflection)
         {
             app.MapGrpcReflectionService();
         }

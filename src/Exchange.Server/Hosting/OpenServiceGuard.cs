@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Exchange.Server.Validation;
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Health.V1;

@@ -1,6 +1,9 @@
+using Exchange.Server.Configuration;
+using Exchange.Server.Authorization;
 using Exchange.Server.Storage;
 using OpenIddict.Validation.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
+using Scopes = Exchange.Server.Authorization.Scopes;
 
 namespace Exchange.Server.Identity;
 
@@ -12,8 +15,7 @@ public static class IdentityExtensions
     /// </summary>
     public static WebApplicationBuilder AddExchangeIdentity(this WebApplicationBuilder builder)
     {
-        var tokens = builder.Configuration.GetSection(TokenOptions.Section).Get<TokenOptions>() ?? new TokenOptions();
-        builder.Services.Configure<TokenOptions>(builder.Configuration.GetSection(TokenOptions.Section));
+        var tokens = builder.AddValidatedOptions<TokenOptions>(TokenOptions.Section);
         if (tokens.AllowCleartext && !builder.Environment.IsDevelopment())
         {
             // Behind a TLS-terminating proxy, enable forwarded headers (ASPNETCORE_FORWARDEDHEADERS_ENABLED=true)
@@ -21,7 +23,7 @@ public static class IdentityExtensions
             throw new InvalidOperationException("Exchange:Tokens:AllowCleartext is for Development only.");
         }
         var issuer = ParseIssuer(tokens.Issuer, builder.Environment);
-        var dataDirectory = (builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions()).ResolveDataDirectory();
+        var dataDirectory = builder.AddValidatedOptions<StorageOptions>(StorageOptions.Section).ResolveDataDirectory();
 
         builder.Services.AddOpenIddict()
             .AddCore(options => options.UseEntityFrameworkCore().UseDbContext<ExchangeDbContext>())

@@ -9,6 +9,7 @@ using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
+using Scopes = Exchange.Server.Authorization.Scopes;
 
 namespace Exchange.Server.Identity;
 
@@ -70,7 +71,7 @@ internal static class TokenEndpoint
         var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
         identity.SetClaim(Claims.Subject, authorityId);
         identity.SetClaim(Claims.Name, authority.Name);
-        identity.SetClaim(TokenVersionClaim, authority.TokenVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        identity.SetClaim(TokenClaims.TokenVersion, authority.TokenVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
         identity.SetScopes(scopes);
         if (scopes.Contains(Scopes.Account))
         {
@@ -81,9 +82,6 @@ internal static class TokenEndpoint
         IdentityLog.TokenIssued(logger, authorityId, string.Join(' ', scopes));
         return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
-
-    /// <summary>The claim holding the authority's token version at issue time.</summary>
-    public const string TokenVersionClaim = "exchange_tv";
 
     /// <summary>The active credential this request authenticated with, or null when it no longer counts.</summary>
     private static async Task<CredentialEntity?> PresentedCredentialAsync(ExchangeDbContext db, OpenIddictRequest request, string authorityId, CancellationToken cancellationToken)

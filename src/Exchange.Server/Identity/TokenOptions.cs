@@ -1,7 +1,9 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Exchange.Server.Identity;
 
 /// <summary>Configuration section <c>Exchange:Tokens</c>.</summary>
-public sealed class TokenOptions
+public sealed class TokenOptions : IValidatableObject
 {
     public const string Section = "Exchange:Tokens";
 
@@ -12,12 +14,14 @@ public sealed class TokenOptions
     public string? Issuer { get; set; }
 
     /// <summary>Access token lifetime. Default 15 minutes.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00", ErrorMessage = "AccessTokenLifetime must be 1 minute to 1 day.")]
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>
     /// Lifetime of a token that carries the <c>account</c> scope (managing the authority's own
     /// credentials): short, so that using it proves recent possession of a current credential.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "00:15:00", ErrorMessage = "AccountTokenLifetime must be 1 to 15 minutes.")]
     public TimeSpan AccountTokenLifetime { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
@@ -43,13 +47,22 @@ public sealed class TokenOptions
     public bool AllowCleartext { get; set; }
 
     /// <summary>The longest a client assertion may be valid (its <c>exp</c> after now, and after its <c>iat</c>). Default 5 minutes.</summary>
+    [Range(typeof(TimeSpan), "00:00:30", "00:15:00", ErrorMessage = "ClientAssertionMaxLifetime must be 30 seconds to 15 minutes.")]
     public TimeSpan ClientAssertionMaxLifetime { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>How far an authority's clock may run ahead of the server's for <c>iat</c> and <c>nbf</c>. Default 60 seconds.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00", ErrorMessage = "ClockSkew must be 0 to 5 minutes.")]
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>How failed client authentication is throttled.</summary>
     public FailureThrottleOptions FailureThrottle { get; set; } = new();
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        var results = new List<ValidationResult>();
+        Validator.TryValidateObject(FailureThrottle, new ValidationContext(FailureThrottle), results, validateAllProperties: true);
+        return results.Select(r => new ValidationResult($"FailureThrottle:{r.ErrorMessage}", r.MemberNames));
+    }
 }
 
 /// <summary>
@@ -60,11 +73,14 @@ public sealed class TokenOptions
 public sealed class FailureThrottleOptions
 {
     /// <summary>Failures per client id per window. Default 20.</summary>
+    [Range(1, 1_000_000, ErrorMessage = "PerClient must be 1 to 1,000,000.")]
     public int PerClient { get; set; } = 20;
 
     /// <summary>Failures per source address per window. Default 50.</summary>
+    [Range(1, 1_000_000, ErrorMessage = "PerAddress must be 1 to 1,000,000.")]
     public int PerAddress { get; set; } = 50;
 
     /// <summary>The window. Default 5 minutes.</summary>
+    [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00", ErrorMessage = "Window must be 10 seconds to 1 day.")]
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(5);
 }

@@ -1,4 +1,4 @@
-using Exchange.Server.Hosting;
+using Exchange.Server.Validation;
 using Exchange.V1;
 using Grpc.Core;
 

@@ -1,5 +1,3 @@
-using Exchange.Server.Hosting;
-using Exchange.Server.Admin;
 using Exchange.Server.Validation;
 using Exchange.V1;
 using Grpc.Core;

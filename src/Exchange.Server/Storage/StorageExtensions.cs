@@ -1,5 +1,6 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using Exchange.Server.Configuration;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Exchange.Server.Storage;
@@ -9,8 +10,7 @@ public static class StorageExtensions
     /// <summary>Registers the store chosen by <c>Exchange:Storage:Provider</c> and its migration at start-up.</summary>
     public static WebApplicationBuilder AddExchangeStorage(this WebApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
-        builder.Services.Configure<StorageOptions>(builder.Configuration.GetSection(StorageOptions.Section));
+        var options = builder.AddValidatedOptions<StorageOptions>(StorageOptions.Section);
         var dataDirectory = options.ResolveDataDirectory();
         // Keys and credential files live here whichever store holds the data; they are checked before
         // any of them is read, and the repairs are logged once the host runs.
@@ -36,6 +36,7 @@ public static class StorageExtensions
                 builder.Services.AddDbContext<ExchangeDbContext, PostgresExchangeDbContext>(o => o.UseNpgsql(postgres).UseOpenIddict());
                 break;
             default:
+                // Refused by StorageOptions' validation before this.
                 throw new InvalidOperationException($"Unknown Exchange:Storage:Provider '{options.Provider}'; use Sqlite or Postgres.");
         }
 

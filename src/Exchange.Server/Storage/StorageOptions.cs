@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Exchange.Server.Storage;
 
 /// <summary>Configuration section <c>Exchange:Storage</c>.</summary>
@@ -6,6 +8,7 @@ public sealed class StorageOptions
     public const string Section = "Exchange:Storage";
 
     /// <summary><c>Sqlite</c> (default) or <c>Postgres</c>.</summary>
+    [RegularExpression("(?i)^(sqlite|postgres|postgresql)$", ErrorMessage = "Provider must be Sqlite or Postgres.")]
     public string Provider { get; set; } = "Sqlite";
 
     /// <summary>

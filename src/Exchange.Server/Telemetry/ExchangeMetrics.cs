@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 
-namespace Exchange.Server;
+namespace Exchange.Server.Telemetry;
 
 /// <summary>The exchange's own metrics. Labels never carry personal data.</summary>
 internal static class ExchangeMetrics

@@ -2,7 +2,7 @@ using Exchange.Server.Telemetry;
 using Google.Protobuf;
 using Grpc.Core;
 
-namespace Exchange.Server.Hosting;
+namespace Exchange.Server.Validation;
 
 /// <summary>
 /// Binds a generated service with every request deserializer wrapped: a message that is not valid

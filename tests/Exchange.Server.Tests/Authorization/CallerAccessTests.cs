@@ -5,7 +5,7 @@ using Exchange.Server.Storage;
 using Microsoft.Extensions.Time.Testing;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
-using Scopes = Exchange.Server.Identity.Scopes;
+using Scopes = Exchange.Server.Authorization.Scopes;
 
 namespace Exchange.Server.Tests.Authorization;
 
@@ -126,7 +126,7 @@ public class CallerAccessTests : IAsyncLifetime
         identity.SetClaim(Claims.Subject, authorityId);
         if (tokenVersion is not null)
         {
-            identity.SetClaim(Exchange.Server.Identity.TokenEndpoint.TokenVersionClaim, tokenVersion);
+            identity.SetClaim(Exchange.Server.Authorization.TokenClaims.TokenVersion, tokenVersion);
         }
         identity.SetScopes(tokenScopes);
         await using var db = store.Create();

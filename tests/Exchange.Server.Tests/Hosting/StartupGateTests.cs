@@ -1,7 +1,8 @@
 using Exchange.Server.Bootstrap;
+using Exchange.Server.Hosting;
 using Microsoft.AspNetCore.Http;
 
-namespace Exchange.Server.Tests.Bootstrap;
+namespace Exchange.Server.Tests.Hosting;
 
 public class StartupGateTests
 {
