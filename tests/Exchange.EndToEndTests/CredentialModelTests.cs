@@ -21,7 +21,7 @@ public class CredentialModelTests(ExchangeServer server)
         using var rsa = System.Security.Cryptography.RSA.Create(2048);
         var secret = (await client.Account.ListOwnCredentialsAsync(new ListOwnCredentialsRequest())).Credentials.Single();
 
-        var key = (await client.Account.AddOwnKeyAsync(new AddOwnKeyRequest { PublicJwk = OperatorPowerTests.Jwk(rsa, "region-2027") })).Credential;
+        var key = (await client.Account.AddOwnKeyAsync(new AddOwnKeyRequest { PublicJwk = TestKeys.Jwk(rsa, "region-2027") })).Credential;
         using var withKey = server.Connect(o => { o.ClientId = id; o.PrivateKeyPem = rsa.ExportPkcs8PrivateKeyPem(); o.KeyId = "region-2027"; });
         await withKey.Account.RevokeOwnCredentialAsync(new RevokeOwnCredentialRequest { CredentialId = secret.Id, Reason = "rotated to a key" });
 
@@ -89,7 +89,7 @@ public class CredentialModelTests(ExchangeServer server)
 
         var proposed = (await first.Admin.ProposeCredentialChangeAsync(new ProposeCredentialChangeRequest
         {
-            AuthorityId = id, PublicJwk = OperatorPowerTests.Jwk(rsa, "replacement"), RevokeExisting = true, Reason = "ärende 2026-117: lost key",
+            AuthorityId = id, PublicJwk = TestKeys.Jwk(rsa, "replacement"), RevokeExisting = true, Reason = "ärende 2026-117: lost key",
         })).Change;
         var self = await RpcAssert.FailsWith(StatusCode.FailedPrecondition, async () =>
             await first.Admin.ApproveCredentialChangeAsync(new ApproveCredentialChangeRequest { ChangeId = proposed.Id, Reason = "me again" }));
@@ -123,7 +123,7 @@ public class CredentialModelTests(ExchangeServer server)
         using var first = server.Operator();
         using var second = SecondOperator();
         using var rsa = System.Security.Cryptography.RSA.Create(2048);
-        var key = OperatorPowerTests.Jwk(rsa, "shelter-new");
+        var key = TestKeys.Jwk(rsa, "shelter-new");
 
         var rejected = (await first.Admin.ProposeCredentialChangeAsync(new ProposeCredentialChangeRequest { AuthorityId = id, PublicJwk = key, Reason = "request by phone" })).Change;
         var pending = (await second.Admin.ListCredentialChangesAsync(new ListCredentialChangesRequest { AuthorityId = id })).Changes;

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Exchange.Client;
 using Exchange.Contracts;
 using Exchange.V1;
@@ -170,6 +171,21 @@ public class ExchangeServer : IAsyncLifetime, IAsyncDisposable
         return (Connect(o => { o.ClientId = id; o.ClientSecret = secret.ClientSecret; }), id);
     }
 
+    /// <summary>
+    /// Registers a fresh authority as <see cref="NewAuthorityAsync"/> does, which then adds a key of its own
+    /// (its onboarding secret stays): returns a client that signs in with the private key alone.
+    /// </summary>
+    public async Task<(ExchangeClient Client, string AuthorityId)> NewAuthorityWithKeyAsync(AuthorityKind kind, params string[] scopes)
+    {
+        var (withSecret, id) = await NewAuthorityAsync(kind, scopes);
+        using var _ = withSecret;
+        using var rsa = RSA.Create(2048);
+        var keyId = $"{id}-key";
+        await withSecret.Account.AddOwnKeyAsync(new AddOwnKeyRequest { PublicJwk = TestKeys.Jwk(rsa, keyId) });
+        var privateKeyPem = rsa.ExportPkcs8PrivateKeyPem();
+        return (Connect(o => { o.ClientId = id; o.PrivateKeyPem = privateKeyPem; o.KeyId = keyId; }), id);
+    }
+
     /// <summary>A valid organisation number no other test uses (a shelter's starts with 8): each authority has its own.</summary>
     public static string NewOrganisationNumber(bool shelter = false)
     {
@@ -181,6 +197,12 @@ public class ExchangeServer : IAsyncLifetime, IAsyncDisposable
 
     /// <summary>The demo seed's second operator (break glass needs two).</summary>
     public const string SecondOperatorId = "exchange-operator-2";
+
+    /// <summary>
+    /// The second operator of the demo seed, with its secret and key (in production, operators come from
+    /// configuration: the API creates none, so tests on a shared server must leave this one as it is).
+    /// </summary>
+    public ExchangeClient SecondOperator() => Connect(o => o.UseCredentialFile(DemoCredentialPath(SecondOperatorId)));
 }
 
 /// <summary>
@@ -217,6 +239,23 @@ public static class RpcAssert
         var error = await Assert.ThrowsAsync<RpcException>(call);
         Assert.True(code == error.StatusCode, $"Expected {code}, got {error.StatusCode}: {error.Status.Detail}");
         return error;
+    }
+}
+
+/// <summary>Keys an authority or a test makes for itself.</summary>
+public static class TestKeys
+{
+    /// <summary>The public half of <paramref name="rsa"/> as a JWK, as an authority registers it.</summary>
+    public static string Jwk(RSA rsa, string keyId)
+    {
+        var p = rsa.ExportParameters(false);
+        return System.Text.Json.JsonSerializer.Serialize(new
+        {
+            kty = "RSA",
+            kid = keyId,
+            n = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(p.Modulus),
+            e = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(p.Exponent),
+        });
     }
 }
 

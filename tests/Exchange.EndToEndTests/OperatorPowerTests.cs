@@ -21,7 +21,7 @@ public class OperatorPowerTests(ExchangeServer server)
         await RpcAssert.FailsWith(StatusCode.FailedPrecondition, async () => await admin.Admin.AddKeyCredentialAsync(new AddKeyCredentialRequest
         {
             AuthorityId = "kvinnojouren-sundsvall",
-            PublicJwk = Jwk(rsa, "operator-made"),
+            PublicJwk = TestKeys.Jwk(rsa, "operator-made"),
         }));
 
         using var impostor = server.Connect(o => { o.ClientId = "kvinnojouren-sundsvall"; o.PrivateKeyPem = rsa.ExportPkcs8PrivateKeyPem(); o.KeyId = "operator-made"; });
@@ -97,25 +97,13 @@ public class OperatorPowerTests(ExchangeServer server)
         var (client, id) = await server.NewAuthorityAsync(AuthorityKind.Region);
         client.Dispose();
         using var rsa = System.Security.Cryptography.RSA.Create(2048);
-        var duplicated = Jwk(rsa, "a").Replace("\"kid\":\"a\"", "\"kid\":\"a\",\"kid\":\"b\"", StringComparison.Ordinal);
+        var duplicated = TestKeys.Jwk(rsa, "a").Replace("\"kid\":\"a\"", "\"kid\":\"a\",\"kid\":\"b\"", StringComparison.Ordinal);
         using var admin = server.Operator();
 
         var error = await RpcAssert.FailsWith(StatusCode.InvalidArgument, async () =>
             await admin.Admin.AddKeyCredentialAsync(new AddKeyCredentialRequest { AuthorityId = id, PublicJwk = duplicated }));
 
         Assert.Contains("each member once", error.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations.Single().Description);
-    }
-
-    internal static string Jwk(System.Security.Cryptography.RSA rsa, string keyId)
-    {
-        var p = rsa.ExportParameters(false);
-        return System.Text.Json.JsonSerializer.Serialize(new
-        {
-            kty = "RSA",
-            kid = keyId,
-            n = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(p.Modulus),
-            e = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(p.Exponent),
-        });
     }
 }
 
@@ -170,7 +158,7 @@ public class OperatorContinuityTests(ExchangeServer server) : IClassFixture<Exch
     public async Task The_last_working_operator_cannot_lose_its_admin_grant()
     {
         using var first = server.Operator();
-        using var second = server.Connect(o => o.UseCredentialFile(server.DemoCredentialPath(ExchangeServer.SecondOperatorId)));
+        using var second = server.SecondOperator();
 
         // The second operator may disable the first: an operator remains.
         await second.Admin.DisableAuthorityAsync(new DisableAuthorityRequest { AuthorityId = "exchange-operator", Reason = "handover" });

@@ -134,7 +134,7 @@ public class ProductionTests(ProductionServer server) : IClassFixture<Production
         await first.Admin.AddSecretCredentialAsync(new AddSecretCredentialRequest { AuthorityId = id });
         using var rsa = System.Security.Cryptography.RSA.Create(2048);
 
-        var change = (await first.Admin.ProposeCredentialChangeAsync(new ProposeCredentialChangeRequest { AuthorityId = id, PublicJwk = OperatorPowerTests.Jwk(rsa, "k2"), Reason = "lost secret" })).Change;
+        var change = (await first.Admin.ProposeCredentialChangeAsync(new ProposeCredentialChangeRequest { AuthorityId = id, PublicJwk = TestKeys.Jwk(rsa, "k2"), Reason = "lost secret" })).Change;
         var approved = await anna.Admin.ApproveCredentialChangeAsync(new ApproveCredentialChangeRequest { ChangeId = change.Id, Reason = "verified" });
 
         Assert.Equal(CredentialOrigin.BreakGlass, approved.Credential.Origin);

@@ -143,7 +143,7 @@ public class TokenAndAccessTests(ExchangeServer server)
         using var _ = client;
         using var admin = server.Operator();
         using var rsa = System.Security.Cryptography.RSA.Create(2048);
-        var key = (await client.Account.AddOwnKeyAsync(new AddOwnKeyRequest { PublicJwk = OperatorPowerTests.Jwk(rsa, "k1") })).Credential;
+        var key = (await client.Account.AddOwnKeyAsync(new AddOwnKeyRequest { PublicJwk = TestKeys.Jwk(rsa, "k1") })).Credential;
         using var withKey = server.Connect(o => { o.ClientId = id; o.PrivateKeyPem = rsa.ExportPkcs8PrivateKeyPem(); o.KeyId = "k1"; });
         await withKey.Statistics.ListIndicatorsAsync(new ListIndicatorsRequest());
         await client.Statistics.ListIndicatorsAsync(new ListIndicatorsRequest());
@@ -226,7 +226,7 @@ public class TokenAndAccessTests(ExchangeServer server)
         using var _ = client;
         using var admin = server.Operator();
         using var rsa = System.Security.Cryptography.RSA.Create(2048);
-        await client.Account.AddOwnKeyAsync(new AddOwnKeyRequest { PublicJwk = OperatorPowerTests.Jwk(rsa, "k1") });
+        await client.Account.AddOwnKeyAsync(new AddOwnKeyRequest { PublicJwk = TestKeys.Jwk(rsa, "k1") });
         var secret = (await admin.Admin.ListCredentialsAsync(new ListCredentialsRequest { AuthorityId = id })).Credentials.Single(c => c.Type == CredentialType.ClientSecret);
 
         // Several systems keep asking for tokens with the secret while it is revoked.
