@@ -84,7 +84,7 @@ public class CredentialModelTests(ExchangeServer server)
         var (lost, id) = await server.NewAuthorityAsync(AuthorityKind.Municipality, "statistics.read");
         using var _ = lost;
         using var first = server.Operator();
-        using var second = SecondOperator();
+        using var second = server.SecondOperator();
         using var rsa = System.Security.Cryptography.RSA.Create(2048);
 
         var proposed = (await first.Admin.ProposeCredentialChangeAsync(new ProposeCredentialChangeRequest
@@ -114,14 +114,21 @@ public class CredentialModelTests(ExchangeServer server)
         await RpcAssert.FailsWith(StatusCode.FailedPrecondition, async () =>
             await second.Admin.ApproveCredentialChangeAsync(new ApproveCredentialChangeRequest { ChangeId = proposed.Id, Reason = "twice" }));
     }
+}
 
+/// <summary>
+/// A proposal whose proposer left: the test disables the demo seed's second operator, and operators come
+/// only from configuration (the API creates none), so it runs on a server of its own, not the shared one.
+/// </summary>
+public class ProposerLeavesTests(ExchangeServer server) : IClassFixture<ExchangeServer>
+{
     [Fact]
     public async Task Rejected_change_does_nothing_and_a_proposal_outlives_no_proposer()
     {
         var (client, id) = await server.NewAuthorityAsync(AuthorityKind.Shelter, "statistics.report");
         using var _ = client;
         using var first = server.Operator();
-        using var second = SecondOperator();
+        using var second = server.SecondOperator();
         using var rsa = System.Security.Cryptography.RSA.Create(2048);
         var key = TestKeys.Jwk(rsa, "shelter-new");
 
@@ -134,23 +141,13 @@ public class CredentialModelTests(ExchangeServer server)
         // A proposal by an operator who is disabled meanwhile cannot be approved.
         var orphaned = (await second.Admin.ProposeCredentialChangeAsync(new ProposeCredentialChangeRequest { AuthorityId = id, PublicJwk = key, Reason = "written request 2026-118" })).Change;
         await first.Admin.DisableAuthorityAsync(new DisableAuthorityRequest { AuthorityId = ExchangeServer.SecondOperatorId, Reason = "left the team" });
-        try
-        {
-            var refused = await RpcAssert.FailsWith(StatusCode.FailedPrecondition, async () =>
-                await first.Admin.ApproveCredentialChangeAsync(new ApproveCredentialChangeRequest { ChangeId = orphaned.Id, Reason = "verified" }));
-            Assert.Equal("PROPOSER_NOT_OPERATOR", refused.GetRpcStatus()!.GetDetail<PreconditionFailure>().Violations.Single().Type);
-        }
-        finally
-        {
-            await first.Admin.EnableAuthorityAsync(new EnableAuthorityRequest { AuthorityId = ExchangeServer.SecondOperatorId, Reason = "back" });
-        }
+        var refused = await RpcAssert.FailsWith(StatusCode.FailedPrecondition, async () =>
+            await first.Admin.ApproveCredentialChangeAsync(new ApproveCredentialChangeRequest { ChangeId = orphaned.Id, Reason = "verified" }));
+        Assert.Equal("PROPOSER_NOT_OPERATOR", refused.GetRpcStatus()!.GetDetail<PreconditionFailure>().Violations.Single().Type);
 
         Assert.Equal([rejected.Id], pending.Select(c => c.Id));
         var all = (await first.Admin.ListCredentialChangesAsync(new ListCredentialChangesRequest { AuthorityId = id, IncludeDecided = true })).Changes;
         Assert.Equal([CredentialChangeState.Pending, CredentialChangeState.Rejected], all.Select(c => c.State));
         Assert.Single((await client.Account.ListOwnCredentialsAsync(new ListOwnCredentialsRequest())).Credentials);
     }
-
-    /// <summary>The second operator of the demo seed (in production, operators come from configuration).</summary>
-    private ExchangeClient SecondOperator() => server.Connect(o => o.UseCredentialFile(server.DemoCredentialPath(ExchangeServer.SecondOperatorId)));
 }
