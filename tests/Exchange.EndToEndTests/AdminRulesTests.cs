@@ -119,15 +119,18 @@ public class AdminRulesTests(ExchangeServer server)
     public async Task Organisation_number_of_another_authority_is_refused_unless_shared_on_purpose()
     {
         using var admin = server.Operator();
-        var sundsvall = (await admin.Admin.GetAuthorityAsync(new GetAuthorityRequest { AuthorityId = "sundsvall-kommun" })).Authority;
-        Authority Unit(string id) => new() { Id = id, Name = "Sundsvalls kommun, statistik", Kind = AuthorityKind.Municipality, OrganisationNumber = sundsvall.OrganisationNumber, AreaCodes = { "2281" } };
+        // An organisation number of this test's own, so that no other authority, demo or not, comes to share it.
+        var organisationNumber = ExchangeServer.NewOrganisationNumber();
+        Authority Municipality(string id, string name) => new() { Id = id, Name = name, Kind = AuthorityKind.Municipality, OrganisationNumber = organisationNumber, AreaCodes = { "2281" } };
+        var first = $"o-{Guid.NewGuid():N}"[..14];
         var id = $"u-{Guid.NewGuid():N}"[..14];
+        await admin.Admin.CreateAuthorityAsync(new CreateAuthorityRequest { Authority = Municipality(first, "Testby kommun") });
 
-        var refused = await RpcAssert.FailsWith(StatusCode.AlreadyExists, async () => await admin.Admin.CreateAuthorityAsync(new CreateAuthorityRequest { Authority = Unit(id) }));
-        var created = await admin.Admin.CreateAuthorityAsync(new CreateAuthorityRequest { Authority = Unit(id), AllowSharedOrganisationNumber = true });
+        var refused = await RpcAssert.FailsWith(StatusCode.AlreadyExists, async () => await admin.Admin.CreateAuthorityAsync(new CreateAuthorityRequest { Authority = Municipality(id, "Testby kommun, statistik") }));
+        var created = await admin.Admin.CreateAuthorityAsync(new CreateAuthorityRequest { Authority = Municipality(id, "Testby kommun, statistik"), AllowSharedOrganisationNumber = true });
 
-        Assert.Contains("sundsvall-kommun", refused.Status.Detail, StringComparison.Ordinal);
-        Assert.Equal(sundsvall.OrganisationNumber, created.Authority.OrganisationNumber);
+        Assert.Contains(first, refused.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(organisationNumber, created.Authority.OrganisationNumber);
     }
 
     [Fact]
