@@ -173,3 +173,33 @@ public class OperatorContinuityTests(ExchangeServer server) : IClassFixture<Exch
         await second.Admin.EnableAuthorityAsync(new EnableAuthorityRequest { AuthorityId = "exchange-operator", Reason = "handover done" });
     }
 }
+
+/// <summary>
+/// An operator cannot disable itself. Were the refusal to fail, the operator every other test acts as would
+/// be disabled, so the test has a server of its own.
+/// </summary>
+public class OperatorDisablesItselfTests(ExchangeServer server) : IClassFixture<ExchangeServer>
+{
+    [Fact]
+    public async Task Operator_cannot_disable_itself()
+    {
+        using var admin = server.Operator();
+        await RpcAssert.FailsWith(StatusCode.FailedPrecondition, async () => await admin.Admin.DisableAuthorityAsync(new DisableAuthorityRequest { AuthorityId = "exchange-operator", Reason = "oops" }));
+    }
+}
+
+/// <summary>
+/// An operator cannot revoke its own last credential. Were the refusal to fail, the credential file every
+/// other test acts with would stop working, so the test has a server of its own.
+/// </summary>
+public class OperatorRevokesItsLastCredentialTests(ExchangeServer server) : IClassFixture<ExchangeServer>
+{
+    [Fact]
+    public async Task Operator_cannot_revoke_its_own_last_credential()
+    {
+        using var admin = server.Operator();
+        var own = (await admin.Admin.ListCredentialsAsync(new ListCredentialsRequest { AuthorityId = "exchange-operator" })).Credentials.Single(c => c.RevokeTime is null);
+        await RpcAssert.FailsWith(StatusCode.FailedPrecondition, async () => await admin.Admin.RevokeCredentialAsync(new RevokeCredentialRequest { CredentialId = own.Id, Reason = "oops" }));
+        await admin.Admin.ListAuthoritiesAsync(new ListAuthoritiesRequest());
+    }
+}

@@ -284,15 +284,6 @@ public class TokenAndAccessTests(ExchangeServer server)
     }
 
     [Fact]
-    public async Task Operator_cannot_revoke_its_own_last_credential()
-    {
-        using var admin = server.Operator();
-        var own = (await admin.Admin.ListCredentialsAsync(new ListCredentialsRequest { AuthorityId = "exchange-operator" })).Credentials.Single(c => c.RevokeTime is null);
-        await RpcAssert.FailsWith(StatusCode.FailedPrecondition, async () => await admin.Admin.RevokeCredentialAsync(new RevokeCredentialRequest { CredentialId = own.Id, Reason = "oops" }));
-        await admin.Admin.ListAuthoritiesAsync(new ListAuthoritiesRequest());
-    }
-
-    [Fact]
     public async Task New_secret_replaces_the_previous_one()
     {
         var (client, id) = await server.NewAuthorityAsync(AuthorityKind.Police, "statistics.report");

@@ -94,13 +94,6 @@ public class ValidationTests(ExchangeServer server)
     }
 
     [Fact]
-    public async Task Operator_cannot_disable_itself()
-    {
-        using var admin = server.Operator();
-        await RpcAssert.FailsWith(StatusCode.FailedPrecondition, async () => await admin.Admin.DisableAuthorityAsync(new DisableAuthorityRequest { AuthorityId = "exchange-operator", Reason = "oops" }));
-    }
-
-    [Fact]
     public async Task Private_key_in_a_jwk_is_refused()
     {
         using var admin = server.Operator();
