@@ -39,10 +39,14 @@ public class ValidationTests(ExchangeServer server)
     [Fact]
     public async Task Duplicate_authority_is_already_exists()
     {
+        // The test's own authority, again under its id (and another organisation number, so only the id is taken):
+        // were the refusal to fail, no authority another test reads is overwritten.
+        var (client, id) = await server.NewAuthorityAsync(AuthorityKind.Municipality);
+        client.Dispose();
         using var admin = server.Operator();
         await RpcAssert.FailsWith(StatusCode.AlreadyExists, async () => await admin.Admin.CreateAuthorityAsync(new CreateAuthorityRequest
         {
-            Authority = new Authority { Id = "sundsvall-kommun", Name = "Again", Kind = AuthorityKind.Municipality, OrganisationNumber = "2120002411", AreaCodes = { "2281" } },
+            Authority = new Authority { Id = id, Name = "Again", Kind = AuthorityKind.Municipality, OrganisationNumber = ExchangeServer.NewOrganisationNumber(), AreaCodes = { "2281" } },
         }));
     }
 
@@ -75,10 +79,13 @@ public class ValidationTests(ExchangeServer server)
     [InlineData(1L, -5)]
     public async Task Timestamp_out_of_range_is_a_field_violation(long seconds, int nanos)
     {
+        // Grants and keys go to the test's own authority: were validation to fail, no other test's authority changes.
+        var (client, id) = await server.NewAuthorityAsync(AuthorityKind.Municipality);
+        client.Dispose();
         using var admin = server.Operator();
         var error = await RpcAssert.FailsWith(StatusCode.InvalidArgument, async () => await admin.Admin.CreateGrantAsync(new CreateGrantRequest
         {
-            AuthorityId = "sundsvall-kommun", Scope = "statistics.read", Reason = "x",
+            AuthorityId = id, Scope = "statistics.read", Reason = "x",
             ValidTo = new Google.Protobuf.WellKnownTypes.Timestamp { Seconds = seconds, Nanos = nanos },
         }));
         Assert.Equal("valid_to", error.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations.Single().Field);
@@ -87,8 +94,10 @@ public class ValidationTests(ExchangeServer server)
     [Fact]
     public async Task Unknown_scope_and_missing_reason_are_field_violations()
     {
+        var (client, id) = await server.NewAuthorityAsync(AuthorityKind.Municipality);
+        client.Dispose();
         using var admin = server.Operator();
-        var error = await RpcAssert.FailsWith(StatusCode.InvalidArgument, async () => await admin.Admin.CreateGrantAsync(new CreateGrantRequest { AuthorityId = "sundsvall-kommun", Scope = "everything" }));
+        var error = await RpcAssert.FailsWith(StatusCode.InvalidArgument, async () => await admin.Admin.CreateGrantAsync(new CreateGrantRequest { AuthorityId = id, Scope = "everything" }));
         var fields = error.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations.Select(v => v.Field).ToList();
         Assert.Equal(["scope", "reason"], fields);
     }
@@ -96,10 +105,13 @@ public class ValidationTests(ExchangeServer server)
     [Fact]
     public async Task Private_key_in_a_jwk_is_refused()
     {
+        // Onboarded with a secret, as the demo authority it stands in for: the request meets the same checks.
+        var (client, id) = await server.NewAuthorityAsync(AuthorityKind.Municipality);
+        client.Dispose();
         using var admin = server.Operator();
         var error = await RpcAssert.FailsWith(StatusCode.InvalidArgument, async () => await admin.Admin.AddKeyCredentialAsync(new AddKeyCredentialRequest
         {
-            AuthorityId = "sundsvall-kommun",
+            AuthorityId = id,
             PublicJwk = "{\"kty\":\"RSA\",\"kid\":\"k\",\"n\":\"AQAB\",\"e\":\"AQAB\",\"d\":\"AQAB\"}",
         }));
         Assert.Equal("public_jwk", error.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations.Single().Field);
