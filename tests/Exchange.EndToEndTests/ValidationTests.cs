@@ -129,17 +129,27 @@ public class ValidationTests(ExchangeServer server)
     [Fact]
     public async Task Grants_page_through_without_repeats()
     {
+        // The grants of the test's own authority, which nothing else changes between the walk and the one-page list:
+        // four active and one revoked, on pages of two.
+        var (client, id) = await server.NewAuthorityAsync(AuthorityKind.Municipality, "statistics.read", "statistics.report", "referrals.send", "referrals.receive");
+        client.Dispose();
         using var admin = server.Operator();
+        var paused = (await admin.Admin.ListGrantsAsync(new ListGrantsRequest { AuthorityId = id })).Grants.Single(g => g.Scope == "statistics.read");
+        await admin.Admin.RevokeGrantAsync(new RevokeGrantRequest { GrantId = paused.Id, Reason = "agreement paused" });
+        await admin.Admin.CreateGrantAsync(new CreateGrantRequest { AuthorityId = id, Scope = "statistics.read", Reason = "agreement resumed" });
+
         var seen = new List<string>();
-        var request = new ListGrantsRequest { PageSize = 4, IncludeInactive = true };
+        var request = new ListGrantsRequest { AuthorityId = id, PageSize = 2, IncludeInactive = true };
         do
         {
             var page = await admin.Admin.ListGrantsAsync(request);
+            Assert.True(page.Grants.Count <= 2);
             seen.AddRange(page.Grants.Select(g => g.Id));
             request.PageToken = page.NextPageToken;
         }
         while (request.PageToken.Length > 0);
-        var all = await admin.Admin.ListGrantsAsync(new ListGrantsRequest { PageSize = 1000, IncludeInactive = true });
+        var all = await admin.Admin.ListGrantsAsync(new ListGrantsRequest { AuthorityId = id, PageSize = 1000, IncludeInactive = true });
+        Assert.Equal(5, all.Grants.Count);
         Assert.Equal(seen.Distinct().Count(), seen.Count);
         Assert.Equal(all.Grants.Select(g => g.Id), seen);
     }
