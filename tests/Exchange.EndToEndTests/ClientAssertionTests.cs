@@ -1,24 +1,25 @@
 using System.Net;
 using Exchange.Contracts;
+using Exchange.V1;
 
 namespace Exchange.EndToEndTests;
 
 /// <summary>
 /// private_key_jwt client assertions are single-use and short-lived: a replayed, open-ended or
-/// not-yet-valid assertion gets no token, on one server or on two sharing a database.
+/// not-yet-valid assertion gets no token, on one server or on two sharing a database. Each test signs
+/// as a police authority of its own with a key of its own, so no other test's use of a key is in its way.
 /// </summary>
 [Collection(SharedServer.Name)]
 public class ClientAssertionTests(ExchangeServer server)
 {
-    private CredentialFile Police => CredentialFile.Load(server.DemoCredentialPath("polisregion-nord"));
-
     private Uri Audience => new(server.Address, "/");
 
     [Fact]
     public async Task Well_formed_assertion_gets_a_token()
     {
+        var police = await OwnPoliceAsync();
         using var raw = new RawHttp2(server.Address);
-        var response = await raw.AssertionAsync("polisregion-nord", ClientAssertions.Create(Police, Audience));
+        var response = await raw.AssertionAsync(police.ClientId, ClientAssertions.Create(police, Audience));
         Assert.True(response.Status == HttpStatusCode.OK, $"{response.Status}: {response.Error} {response.Description}");
         Assert.False(string.IsNullOrEmpty(response.AccessToken));
     }
@@ -26,29 +27,32 @@ public class ClientAssertionTests(ExchangeServer server)
     [Fact]
     public async Task Same_assertion_posted_again_is_refused()
     {
+        var police = await OwnPoliceAsync();
         using var raw = new RawHttp2(server.Address);
-        var assertion = ClientAssertions.Create(Police, Audience);
+        var assertion = ClientAssertions.Create(police, Audience);
+        var before = server.EmittedLogs.Count;
 
-        var first = await raw.AssertionAsync("polisregion-nord", assertion);
+        var first = await raw.AssertionAsync(police.ClientId, assertion);
         var replays = new List<RawHttp2.TokenResponse>();
         for (var i = 0; i < 4; i++)
         {
-            replays.Add(await raw.AssertionAsync("polisregion-nord", assertion));
+            replays.Add(await raw.AssertionAsync(police.ClientId, assertion));
         }
 
         Assert.Equal(HttpStatusCode.OK, first.Status);
         Assert.All(replays, r => Assert.Equal("invalid_client", r.Error));
-        // A replay is an expected refusal, not a database error with a stack trace.
-        Assert.DoesNotContain(server.EmittedLogs, l => l.Contains("DbUpdateException", StringComparison.Ordinal) || l.Contains("SqliteException", StringComparison.Ordinal));
+        // A replay is an expected refusal, not a database error with a stack trace (in what this test made the server log).
+        Assert.DoesNotContain(server.EmittedLogs.Skip(before), l => l.Contains("DbUpdateException", StringComparison.Ordinal) || l.Contains("SqliteException", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task Concurrent_replays_of_one_assertion_get_one_token()
     {
+        var police = await OwnPoliceAsync();
         using var raw = new RawHttp2(server.Address);
-        var assertion = ClientAssertions.Create(Police, Audience);
+        var assertion = ClientAssertions.Create(police, Audience);
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => raw.AssertionAsync("polisregion-nord", assertion)));
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => raw.AssertionAsync(police.ClientId, assertion)));
 
         Assert.Single(responses, r => r.Status == HttpStatusCode.OK);
         Assert.All(responses.Where(r => r.Status != HttpStatusCode.OK), r => Assert.Equal("invalid_client", r.Error));
@@ -59,16 +63,18 @@ public class ClientAssertionTests(ExchangeServer server)
     [InlineData("exp")]
     public async Task Assertion_without_a_required_claim_is_refused(string claim)
     {
+        var police = await OwnPoliceAsync();
         using var raw = new RawHttp2(server.Address);
-        var response = await raw.AssertionAsync("polisregion-nord", ClientAssertions.Create(Police, Audience, c => c.Remove(claim)));
+        var response = await raw.AssertionAsync(police.ClientId, ClientAssertions.Create(police, Audience, c => c.Remove(claim)));
         Assert.Equal("invalid_client", response.Error);
     }
 
     [Fact]
     public async Task Assertion_valid_for_a_year_is_refused()
     {
+        var police = await OwnPoliceAsync();
         using var raw = new RawHttp2(server.Address);
-        var response = await raw.AssertionAsync("polisregion-nord", ClientAssertions.Create(Police, Audience,
+        var response = await raw.AssertionAsync(police.ClientId, ClientAssertions.Create(police, Audience,
             c => c["exp"] = DateTimeOffset.UtcNow.AddYears(1).ToUnixTimeSeconds()));
         Assert.Equal("invalid_client", response.Error);
     }
@@ -76,8 +82,9 @@ public class ClientAssertionTests(ExchangeServer server)
     [Fact]
     public async Task Assertion_not_valid_until_next_year_is_refused()
     {
+        var police = await OwnPoliceAsync();
         using var raw = new RawHttp2(server.Address);
-        var response = await raw.AssertionAsync("polisregion-nord", ClientAssertions.Create(Police, Audience, c =>
+        var response = await raw.AssertionAsync(police.ClientId, ClientAssertions.Create(police, Audience, c =>
         {
             c["nbf"] = DateTimeOffset.UtcNow.AddYears(1).ToUnixTimeSeconds();
             c["exp"] = DateTimeOffset.UtcNow.AddYears(1).AddMinutes(2).ToUnixTimeSeconds();
@@ -88,8 +95,9 @@ public class ClientAssertionTests(ExchangeServer server)
     [Fact]
     public async Task Assertion_issued_in_the_future_is_refused()
     {
+        var police = await OwnPoliceAsync();
         using var raw = new RawHttp2(server.Address);
-        var response = await raw.AssertionAsync("polisregion-nord", ClientAssertions.Create(Police, Audience,
+        var response = await raw.AssertionAsync(police.ClientId, ClientAssertions.Create(police, Audience,
             c => c["iat"] = DateTimeOffset.UtcNow.AddMinutes(30).ToUnixTimeSeconds()));
         Assert.Equal("invalid_client", response.Error);
     }
@@ -97,9 +105,18 @@ public class ClientAssertionTests(ExchangeServer server)
     [Fact]
     public async Task Assertion_for_another_audience_is_refused()
     {
+        var police = await OwnPoliceAsync();
         using var raw = new RawHttp2(server.Address);
-        var response = await raw.AssertionAsync("polisregion-nord", ClientAssertions.Create(Police, new Uri("https://exchange.other-county.example/")));
+        var response = await raw.AssertionAsync(police.ClientId, ClientAssertions.Create(police, new Uri("https://exchange.other-county.example/")));
         Assert.Equal("invalid_client", response.Error);
+    }
+
+    /// <summary>A police authority of the test's own, registered with its own key: the credential an assertion is signed with.</summary>
+    private async Task<CredentialFile> OwnPoliceAsync()
+    {
+        var (client, _) = await server.NewAuthorityWithKeyAsync(AuthorityKind.Police, "statistics.report", "referrals.send");
+        using var _ = client;
+        return new CredentialFile { ClientId = client.Options.ClientId, PrivateKeyPem = client.Options.PrivateKeyPem, KeyId = client.Options.KeyId };
     }
 }
 

@@ -114,7 +114,7 @@ internal sealed class RawHttp2(Uri address, Func<HttpMessageHandler>? handler = 
 /// <summary>Client assertions (private_key_jwt) with exactly the claims a test wants.</summary>
 internal static class ClientAssertions
 {
-    /// <summary>A well-formed assertion for the demo authority's key; <paramref name="edit"/> changes or removes claims.</summary>
+    /// <summary>A well-formed assertion signed with the credential's key; <paramref name="edit"/> changes or removes claims.</summary>
     public static string Create(CredentialFile credential, Uri audience, Action<Dictionary<string, object>>? edit = null, string? keyId = null)
     {
         var now = DateTimeOffset.UtcNow;
