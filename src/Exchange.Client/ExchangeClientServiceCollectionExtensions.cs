@@ -1,8 +1,11 @@
 using Exchange.Client;
 using Exchange.V1;
 
-// In the DI namespace so that AddExchangeClient is found where services are registered.
+// In the DI namespace so that AddExchangeClient is found where services are registered, as
+// AddGrpcClient and AddHttpClient are: the one file whose namespace does not follow its folder.
+#pragma warning disable IDE0130
 namespace Microsoft.Extensions.DependencyInjection;
+#pragma warning restore IDE0130
 
 /// <summary>Registers Exchange clients with dependency injection.</summary>
 public static class ExchangeClientServiceCollectionExtensions

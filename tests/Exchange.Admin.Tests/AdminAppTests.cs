@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Exchange.Admin;
 using Exchange.Admin.Commands;
 
 namespace Exchange.Admin.Tests;

@@ -86,7 +86,9 @@ public sealed class ExchangeTokenProviderTests : IDisposable
         var result = await new JsonWebTokenHandler().ValidateTokenAsync(jwt.EncodedToken, new Microsoft.IdentityModel.Tokens.TokenValidationParameters
         {
             IssuerSigningKey = new Microsoft.IdentityModel.Tokens.RsaSecurityKey(rsa.ExportParameters(false)),
-            ValidateIssuer = false, ValidateAudience = false, ValidateLifetime = false,
+            ValidateIssuer = false,
+            ValidateAudience = false,
+            ValidateLifetime = false,
         });
         Assert.True(result.IsValid, result.Exception?.Message);
     }

@@ -75,7 +75,7 @@ public class AuthorizationMatrixTests(ExchangeServer server) : IClassFixture<Exc
     /// <summary>A fresh authority of the kind (a README column) with the grants the kind typically gets, as the demo seed gives them.</summary>
     private Task<(Exchange.Client.ExchangeClient Client, string AuthorityId)> NewAuthorityWithTypicalGrantsAsync(string kind)
     {
-        var typical = Exchange.Server.Authorization.AccessPolicy.TypicalScopes(Enum.Parse<Exchange.Server.Storage.PartyKind>(kind, ignoreCase: true));
+        var typical = Exchange.Server.Authorization.KindPolicy.TypicalScopes(Enum.Parse<Exchange.Server.Storage.PartyKind>(kind, ignoreCase: true));
         return server.NewAuthorityAsync(Enum.Parse<AuthorityKind>(kind, ignoreCase: true), [.. typical]);
     }
 

@@ -75,7 +75,7 @@ public class SigningKeyTests
         server.SigningKeys = [key];
 
         var error = await Assert.ThrowsAnyAsync<Exception>(server.InitializeAsync);
-        Assert.Contains("loose.pem", Flatten(error), StringComparison.Ordinal);
+        Assert.Contains("loose.pem", Errors.AllMessages(error), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -85,7 +85,7 @@ public class SigningKeyTests
         server.SigningKeys = [server.WriteKey("small.pem", 1024)];
 
         var error = await Assert.ThrowsAnyAsync<Exception>(server.InitializeAsync);
-        Assert.Contains("2048", Flatten(error), StringComparison.Ordinal);
+        Assert.Contains("2048", Errors.AllMessages(error), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -125,8 +125,6 @@ public class SigningKeyTests
             Directory.Delete(root, recursive: true);
         }
     }
-
-    private static string Flatten(Exception e) => e.InnerException is null ? e.Message : $"{e.Message} {Flatten(e.InnerException)}";
 
     /// <summary>A server whose signing keys are configured files: the first signs, the others only validate.</summary>
     private sealed class KeyedServer(string? root = null) : ExchangeServer(root)

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Exchange.Client;
-using Exchange.Contracts;
 using Exchange.V1;
 using Grpc.Core;
 using Grpc.Net.Client;

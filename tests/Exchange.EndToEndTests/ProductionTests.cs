@@ -8,7 +8,7 @@ namespace Exchange.EndToEndTests;
 
 /// <summary>
 /// The server as it runs outside Development: TLS on the production endpoint, a configured issuer,
-/// no demo parties. <paramref name="issuer"/> null leaves the issuer out.
+/// no demo parties. Made with a null issuer, it leaves the issuer out.
 /// </summary>
 public class ProductionServer : TlsServer
 {
@@ -66,7 +66,7 @@ public class ProductionTests(ProductionServer server) : IClassFixture<Production
         try
         {
             var error = await Assert.ThrowsAnyAsync<Exception>(issuerless.InitializeAsync);
-            Assert.Contains("Exchange:Tokens:Issuer", Flatten(error), StringComparison.Ordinal);
+            Assert.Contains("Exchange:Tokens:Issuer", Errors.AllMessages(error), StringComparison.Ordinal);
         }
         finally
         {
@@ -181,8 +181,6 @@ public class ProductionTests(ProductionServer server) : IClassFixture<Production
         Assert.Equal(StatusCode.Unimplemented, await ListServices(new Metadata { { "Authorization", $"Bearer {token}" } }));
         Assert.Equal(StatusCode.Unauthenticated, await ListServices([]));
     }
-
-    private static string Flatten(Exception e) => e.InnerException is null ? e.Message : $"{e.Message} {Flatten(e.InnerException)}";
 }
 
 /// <summary>Operators from configuration: an id someone registered first is not silently taken over or skipped.</summary>
@@ -206,15 +204,13 @@ public class ConfiguredOperatorTests
 
             await using var second = new OperatorConfiguredServer(root, "operator-bert");
             var error = await Assert.ThrowsAnyAsync<Exception>(second.InitializeAsync);
-            Assert.Contains("operator-bert", Flatten(error), StringComparison.Ordinal);
+            Assert.Contains("operator-bert", Errors.AllMessages(error), StringComparison.Ordinal);
         }
         finally
         {
             Directory.Delete(root, recursive: true);
         }
     }
-
-    private static string Flatten(Exception e) => e.InnerException is null ? e.Message : $"{e.Message} {Flatten(e.InnerException)}";
 
     private sealed class OperatorConfiguredServer(string root, string operatorId) : ExchangeServer(root)
     {

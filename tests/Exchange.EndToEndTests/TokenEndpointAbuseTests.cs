@@ -1,5 +1,4 @@
 using System.Net;
-using Exchange.V1;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

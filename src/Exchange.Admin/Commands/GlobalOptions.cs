@@ -35,12 +35,15 @@ internal static class GlobalOptions
     public static string DefaultCredentialPath() =>
         Environment.GetEnvironmentVariable("EXCHANGE_CREDENTIAL") is { Length: > 0 } fromEnvironment
             ? fromEnvironment
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify), "exchange", "operator-credential.json");
+            : Path.Combine(DefaultLocations.DataDirectory(), DefaultLocations.OperatorCredentialFileName);
 
     /// <summary>The operator credential file in use.</summary>
     public static string CredentialPath(ParseResult parse) => parse.GetValue(Credential) ?? DefaultCredentialPath();
 
-    /// <summary>Connects as the operator; throws <see cref="AdminUsageException"/> when there is no usable credential.</summary>
+    /// <summary>
+    /// Connects as the operator. Throws <see cref="AdminConnectionException"/> when there is no usable
+    /// credential file, and <see cref="AdminUsageException"/> when the server address given is unusable.
+    /// </summary>
     public static ExchangeClient Connect(ParseResult parse)
     {
         var path = CredentialPath(parse);
@@ -97,7 +100,7 @@ internal static class GlobalOptions
                 o.ClientSecret = file.ClientSecret;
                 o.PrivateKeyPem = file.PrivateKeyPem;
                 o.KeyId = file.KeyId;
-                o.Scopes.Add("admin");
+                o.Scopes.Add(Scopes.Admin);
             });
         }
         catch (ArgumentException e)

@@ -1,12 +1,11 @@
 using System.CommandLine;
+using Exchange.Contracts;
 using Exchange.V1;
 
 namespace Exchange.Admin.Commands;
 
 internal static class GrantCommands
 {
-    public static readonly string[] ScopeNames = ["statistics.report", "statistics.read", "referrals.send", "referrals.receive", "admin"];
-
     public static Command Build()
     {
         var command = new Command("grant", "Grant and revoke scopes; grants carry a period and a reason.");
@@ -19,8 +18,8 @@ internal static class GrantCommands
     private static Command Add()
     {
         var id = new Argument<string>("authority-id") { Description = "The authority." };
-        var scope = new Option<string>("--scope") { Description = string.Join(", ", ScopeNames) + ".", Required = true };
-        scope.AcceptOnlyFromAmong(ScopeNames);
+        var scope = new Option<string>("--scope") { Description = string.Join(", ", Scopes.Grantable) + ".", Required = true };
+        scope.AcceptOnlyFromAmong([.. Scopes.Grantable]);
         var from = new Option<string?>("--from") { Description = "Start of validity: from the start of that day, or that time. Default: now. " + Inputs.DateHelp };
         var to = new Option<string?>("--to") { Description = "End of validity, inclusive: to the end of that day (e.g. --to 2026-12-31 is valid all of 31 December), or up to that time. Default: open-ended. " + Inputs.DateHelp };
         var reason = new Option<string>("--reason") { Description = "Why (e.g. the agreement's reference); no personal data.", Required = true };

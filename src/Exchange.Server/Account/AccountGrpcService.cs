@@ -2,7 +2,6 @@ using Exchange.Server.Admin;
 using Exchange.Server.Audit;
 using Exchange.Server.Authorization;
 using Exchange.Server.Identity;
-using Exchange.Server.Storage;
 using Exchange.Server.Validation;
 using Exchange.V1;
 using Grpc.Core;

@@ -70,7 +70,7 @@ public sealed class AdminGrpcService(
     {
         ValidateIdAndReason(request.AuthorityId, request.Reason);
         var caller = context.GetCaller();
-        DataAccess.EnsureMayDisable(caller, request.AuthorityId);
+        DataRules.EnsureMayDisable(caller, request.AuthorityId);
         return new DisableAuthorityResponse { Authority = (await authorities.SetEnabledAsync(request.AuthorityId, false, request.Reason, caller.AuthorityId, context.CancellationToken)).ToProto() };
     }
 

@@ -1,4 +1,5 @@
 using Exchange.Server.Storage;
+using Exchange.Server.Validation;
 using Exchange.V1;
 using Google.Protobuf.WellKnownTypes;
 
@@ -11,7 +12,7 @@ internal static class AdminMapping
     {
         Id = a.Id,
         Name = a.Name,
-        Kind = (AuthorityKind)a.Kind,
+        Kind = a.Kind.ToWire(),
         OrganisationNumber = a.OrganisationNumber,
         AreaCodes = { a.AreaCodes },
         Enabled = a.Enabled,
@@ -53,7 +54,14 @@ internal static class AdminMapping
             CreateTime = Timestamp.FromDateTimeOffset(g.CreatedAt),
             RevokedBy = g.RevokedBy ?? "",
             RevokeReason = g.RevokeReason ?? "",
-            State = GrantAdministration.StateAt(g, now),
+            State = GrantAdministration.StatusAt(g, now) switch
+            {
+                GrantStatus.Pending => GrantState.Pending,
+                GrantStatus.Active => GrantState.Active,
+                GrantStatus.Expired => GrantState.Expired,
+                GrantStatus.Revoked => GrantState.Revoked,
+                var status => throw new ArgumentOutOfRangeException(nameof(g), status, null),
+            },
         };
         if (g.ValidTo is { } to)
         {

@@ -1,5 +1,5 @@
+using Exchange.Contracts;
 using Exchange.Server.Audit;
-using Exchange.Server.Authorization;
 using Exchange.Server.Identity;
 using Exchange.Server.Statistics;
 using Exchange.Server.Storage;
@@ -8,7 +8,11 @@ using Exchange.V1;
 
 namespace Exchange.Server.Admin;
 
-/// <summary>Edge validation of AdminService requests. Each method throws INVALID_ARGUMENT listing every bad field.</summary>
+/// <summary>
+/// Edge validation of AdminService requests: every bad field is collected, never only the first.
+/// Methods that take a <see cref="FieldViolations"/> or return one leave throwing to the caller (which
+/// may add violations of its own); the others throw INVALID_ARGUMENT listing every bad field.
+/// </summary>
 public static class AdminRequestValidator
 {
     public const int MaxReason = 500;
@@ -28,13 +32,14 @@ public static class AdminRequestValidator
         v.Require(organisationNumber is not null, "authority.organisation_number", "10 digits (NNNNNN-NNNN accepted) with a valid check digit.");
         if (creating)
         {
-            v.Require(System.Enum.IsDefined(authority.Kind) && authority.Kind != AuthorityKind.Unspecified, "authority.kind", "Required: police, region, municipality, county, shelter or operator.");
+            v.Require(authority.Kind.ToParty() is not null, "authority.kind", "Required: police, region, municipality, county, shelter or operator.");
         }
         var entity = new AuthorityEntity
         {
             Id = authority.Id,
             Name = authority.Name,
-            Kind = (PartyKind)authority.Kind,
+            // Checked above when creating; an update keeps the stored kind.
+            Kind = authority.Kind.ToParty() ?? default,
             OrganisationNumber = organisationNumber ?? "",
             AreaCodes = [.. authority.AreaCodes],
         };
@@ -123,7 +128,7 @@ public static class AdminRequestValidator
             }
             v.Require(indicator.Dimensions.Select(d => d.Code).Distinct().Count() == indicator.Dimensions.Count, "indicator.dimensions", "Each dimension code once.");
         }
-        v.Require(indicator.ReporterKinds.Count >= 1 && indicator.ReporterKinds.All(k => k is > AuthorityKind.Unspecified and < AuthorityKind.Operator),
+        v.Require(indicator.ReporterKinds.Count >= 1 && indicator.ReporterKinds.All(k => k.ToParty() is { } kind && kind != PartyKind.Operator),
             "indicator.reporter_kinds", "At least one reporting kind (police, region, municipality, county, shelter).");
         v.Require(indicator.SuppressionThreshold == 0 || indicator.SuppressionThreshold is >= 2 and <= 100, "indicator.suppression_threshold", "2–100, or 0 for the default 5.");
         v.ThrowIfAny();

@@ -1,3 +1,4 @@
+using Exchange.Contracts;
 using Exchange.Server.Audit;
 using Exchange.Server.Authorization;
 using Exchange.Server.Identity;
@@ -14,7 +15,7 @@ public sealed class GrantAdministration(ExchangeDbContext db, AuditLog audit, Ti
     {
         var authority = await db.Authorities.AsNoTracking().FirstOrDefaultAsync(a => a.Id == authorityId, cancellationToken)
             ?? throw new DomainException(DomainError.NotFound, "No such authority.");
-        if (!AccessPolicy.MayHold(authority.Kind, scope))
+        if (!KindPolicy.MayHold(authority.Kind, scope))
         {
             // The rule, not the operator's rights, refuses it: a precondition, not a permission.
             throw DomainException.FailedPrecondition("KIND_POLICY", authorityId,
@@ -108,9 +109,18 @@ public sealed class GrantAdministration(ExchangeDbContext db, AuditLog audit, Ti
         return (rows[..pageSize], Paging.TimeKey(last.CreatedAt, last.Id));
     }
 
-    public static Exchange.V1.GrantState StateAt(GrantEntity grant, DateTimeOffset now) =>
-        grant.RevokedAt is not null ? Exchange.V1.GrantState.Revoked
-        : now < grant.ValidFrom ? Exchange.V1.GrantState.Pending
-        : grant.ValidTo is not null && now >= grant.ValidTo ? Exchange.V1.GrantState.Expired
-        : Exchange.V1.GrantState.Active;
+    public static GrantStatus StatusAt(GrantEntity grant, DateTimeOffset now) =>
+        grant.RevokedAt is not null ? GrantStatus.Revoked
+        : now < grant.ValidFrom ? GrantStatus.Pending
+        : grant.ValidTo is not null && now >= grant.ValidTo ? GrantStatus.Expired
+        : GrantStatus.Active;
+}
+
+/// <summary>Where a grant stands at a moment: a revoked grant stays revoked, whatever its period says.</summary>
+public enum GrantStatus
+{
+    Pending,
+    Active,
+    Expired,
+    Revoked,
 }

@@ -8,11 +8,12 @@ using Grpc.Core.Interceptors;
 namespace Exchange.Server.Authorization;
 
 /// <summary>
-/// Admits every RPC only for an authenticated caller that passes <see cref="CallerAccess"/>, except
-/// health and reflection, which stay open. It fails closed: a method without a declared scope, or
-/// one whose endpoint cannot be identified, admits nobody.
+/// Admits every RPC only for an authenticated caller that passes <see cref="CallerAdmission"/> for the
+/// scopes <see cref="ScopeRequirements"/> names, except health and reflection, which stay open. It
+/// fails closed: a method without a declared scope, or one whose endpoint cannot be identified,
+/// admits nobody. The order of all checks is in this folder's README.md.
 /// </summary>
-public sealed class AccessInterceptor(RpcAccessRules rules, CallerAccess access, AuditLog audit, DeniedCallAudit denials, ExchangeDbContext db, ILogger<AccessInterceptor> logger) : Interceptor
+public sealed class AccessInterceptor(ScopeRequirements scopes, CallerAdmission admission, AuditLog audit, DeniedCallAudit denials, ExchangeDbContext db, ILogger<AccessInterceptor> logger) : Interceptor
 {
     /// <summary>What a call without a valid token is told, wherever it is refused.</summary>
     public const string TokenRequired = "A valid access token is required (Authorization: Bearer <token from /connect/token>).";
@@ -47,7 +48,7 @@ public sealed class AccessInterceptor(RpcAccessRules rules, CallerAccess access,
         // The canonical method comes from the endpoint routing matched, not from the request path:
         // routing ignores case, so the path may spell the service differently from its rules.
         var method = httpContext.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>()?.Method;
-        if (method is not null && RpcAccessRules.IsOpen(method.ServiceName))
+        if (method is not null && ScopeRequirements.IsOpen(method.ServiceName))
         {
             return;
         }
@@ -58,10 +59,10 @@ public sealed class AccessInterceptor(RpcAccessRules rules, CallerAccess access,
             AuthorizationLog.Unauthenticated(logger, methodName);
             throw new RpcException(new Status(StatusCode.Unauthenticated, TokenRequired));
         }
-        var required = method is null ? [] : rules.RequiredScopes(method.FullName);
+        var required = method is null ? [] : scopes.RequiredScopes(method.FullName);
         var decision = required.Count == 0
-            ? new AccessDecision(null, null, "This method is not open to any caller.")
-            : await access.DecideAsync(user, required, context.CancellationToken);
+            ? new Admission(null, null, "This method is not open to any caller.")
+            : await admission.AdmitAsync(user, required, context.CancellationToken);
         if (!decision.Allowed)
         {
             AuthorizationLog.Denied(logger, decision.AuthorityId ?? "", methodName, decision.Refusal!);

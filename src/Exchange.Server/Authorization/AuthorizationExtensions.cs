@@ -14,8 +14,8 @@ public static class AuthorizationExtensions
         builder.Services.AddAuthorization(options => options.AddPolicy(CallerPolicy, policy => policy
             .AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
             .RequireAuthenticatedUser()));
-        builder.Services.AddSingleton<RpcAccessRules>();
-        builder.Services.AddScoped<CallerAccess>();
+        builder.Services.AddSingleton<ScopeRequirements>();
+        builder.Services.AddScoped<CallerAdmission>();
         builder.Services.AddScoped<AccessInterceptor>();
         builder.Services.AddSingleton<DeniedCallAudit>();
         builder.Services.AddHostedService(services => services.GetRequiredService<DeniedCallAudit>());

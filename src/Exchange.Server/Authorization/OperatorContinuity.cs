@@ -1,3 +1,4 @@
+using Exchange.Contracts;
 using Exchange.Server.Storage;
 using Exchange.Server.Validation;
 using Microsoft.EntityFrameworkCore;

@@ -44,7 +44,7 @@ internal static class DemoSeed
                 continue;
             }
             var authority = Demo(template.Id, template.Name, template.Kind, template.OrganisationNumber, [.. template.AreaCodes]);
-            var secret = await OperatorBootstrap.CreateAuthorityAsync(services, authority, AccessPolicy.TypicalScopes(authority.Kind), "demo seed (Development)", SystemActors.DemoSeed, cancellationToken);
+            var secret = await OperatorBootstrap.CreateAuthorityAsync(services, authority, KindPolicy.TypicalScopes(authority.Kind), "demo seed (Development)", SystemActors.DemoSeed, cancellationToken);
             using var rsa = RSA.Create(2048);
             var keyId = $"{authority.Id}-demo";
             var publicJwk = PublicJwk.Parse(PublicKeys.JwkFromPem(rsa.ExportSubjectPublicKeyInfoPem(), keyId), out _)!;

@@ -31,7 +31,7 @@ public sealed class OperatorOptions
     public string? CredentialFile { get; set; }
 
     public string ResolveCredentialFile(string dataDirectory) =>
-        string.IsNullOrWhiteSpace(CredentialFile) ? Path.Combine(dataDirectory, "operator-credential.json") : Path.GetFullPath(CredentialFile);
+        string.IsNullOrWhiteSpace(CredentialFile) ? Path.Combine(dataDirectory, DefaultLocations.OperatorCredentialFileName) : Path.GetFullPath(CredentialFile);
 }
 
 /// <summary>Configuration section <c>Exchange:Demo</c>.</summary>
@@ -102,7 +102,7 @@ internal sealed class OperatorBootstrap(
                 Name = options.Name,
                 Kind = PartyKind.Operator,
                 OrganisationNumber = options.OrganisationNumber,
-            }, AccessPolicy.TypicalScopes(PartyKind.Operator), "operator bootstrap on first start", SystemActors.Bootstrap, cancellationToken);
+            }, KindPolicy.TypicalScopes(PartyKind.Operator), "operator bootstrap on first start", SystemActors.Bootstrap, cancellationToken);
             var path = options.ResolveCredentialFile(dataDirectory);
             new CredentialFile { Server = address, ClientId = options.AuthorityId, ClientSecret = secret }.Save(path);
             BootstrapLog.OperatorCredentialWritten(logger, path);

@@ -1,9 +1,9 @@
 using System.ComponentModel.DataAnnotations;
 using System.Threading.RateLimiting;
-using Exchange.Server.Configuration;
 using Exchange.Server.Account;
 using Exchange.Server.Admin;
 using Exchange.Server.Authorization;
+using Exchange.Server.Configuration;
 using Exchange.Server.Referrals;
 using Exchange.Server.Statistics;
 using Exchange.Server.Validation;

@@ -1,3 +1,4 @@
+using Exchange.Contracts;
 using Exchange.Server.Audit;
 using Exchange.Server.Authorization;
 using Exchange.Server.Storage;
@@ -154,7 +155,7 @@ public sealed class CredentialChanges(ExchangeDbContext db, CredentialRegistry r
     {
         var proposer = await db.Authorities.AsNoTracking().FirstOrDefaultAsync(a => a.Id == change.RequestedBy, cancellationToken);
         if (proposer is not { Enabled: true, Kind: PartyKind.Operator }
-            || !(await CallerAccess.UsableScopesAsync(db, proposer, time.GetUtcNow(), cancellationToken)).Contains(Scopes.Admin))
+            || !(await CallerAdmission.UsableScopesAsync(db, proposer, time.GetUtcNow(), cancellationToken)).Contains(Scopes.Admin))
         {
             throw DomainException.FailedPrecondition("PROPOSER_NOT_OPERATOR", change.Id,
                 "The operator who proposed the change can no longer act as one (disabled, or without the admin grant); reject it and propose it again.");

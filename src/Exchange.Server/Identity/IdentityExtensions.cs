@@ -1,9 +1,8 @@
 using Exchange.Server.Configuration;
-using Exchange.Server.Authorization;
 using Exchange.Server.Storage;
 using OpenIddict.Validation.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
-using Scopes = Exchange.Server.Authorization.Scopes;
+using Scopes = Exchange.Contracts.Scopes;
 
 namespace Exchange.Server.Identity;
 

@@ -9,7 +9,7 @@ using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
-using Scopes = Exchange.Server.Authorization.Scopes;
+using Scopes = Exchange.Contracts.Scopes;
 
 namespace Exchange.Server.Identity;
 
@@ -55,7 +55,7 @@ internal static class TokenEndpoint
             return Refuse(Errors.InvalidClient, "The credential has been revoked.");
         }
 
-        var usable = await CallerAccess.UsableScopesAsync(db, authority, time.GetUtcNow(), context.RequestAborted);
+        var usable = await CallerAdmission.UsableScopesAsync(db, authority, time.GetUtcNow(), context.RequestAborted);
         var requested = request.GetScopes();
         // Asking for nothing means every granted scope; the account scope only when asked for by name.
         var scopes = requested.IsEmpty ? usable.Where(s => s != Scopes.Account).ToArray() : requested.ToArray();

@@ -2,7 +2,6 @@ using Exchange.Server.Storage;
 using Exchange.Server.Telemetry;
 using Exchange.Server.Validation;
 using Microsoft.AspNetCore;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;

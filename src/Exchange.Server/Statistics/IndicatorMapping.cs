@@ -1,4 +1,5 @@
 using Exchange.Server.Storage;
+using Exchange.Server.Validation;
 using Exchange.V1;
 
 namespace Exchange.Server.Statistics;
@@ -11,9 +12,10 @@ internal static class IndicatorMapping
         Code = i.Code,
         Name = i.Name,
         Description = i.Description,
+        // The regional plan numbers its goals 1–4, and PlanGoal keeps those numbers on the wire.
         Goal = (PlanGoal)i.Goal,
         Unit = i.Unit,
-        ReporterKinds = { i.ReporterKinds.Select(k => (AuthorityKind)k) },
+        ReporterKinds = { i.ReporterKinds.Select(k => k.ToWire()) },
         Dimensions = { i.Dimensions.Select(d => new Dimension { Code = d.Code, Name = d.Name, Values = { d.Values } }) },
         SuppressionThreshold = i.SuppressionThreshold,
         Enabled = i.Enabled,
@@ -26,7 +28,8 @@ internal static class IndicatorMapping
         Description = i.Description,
         Goal = (int)i.Goal,
         Unit = i.Unit,
-        ReporterKinds = [.. i.ReporterKinds.Select(k => (PartyKind)k)],
+        // Validated before: every kind is a defined one.
+        ReporterKinds = [.. i.ReporterKinds.Select(k => k.ToParty() ?? throw new ArgumentOutOfRangeException(nameof(i), k, "Unvalidated reporter kind."))],
         Dimensions = [.. i.Dimensions.Select(d => new IndicatorDimension { Code = d.Code, Name = d.Name, Values = [.. d.Values] })],
         SuppressionThreshold = i.SuppressionThreshold,
     };

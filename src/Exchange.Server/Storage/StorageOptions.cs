@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Exchange.Contracts;
 
 namespace Exchange.Server.Storage;
 
@@ -22,8 +23,5 @@ public sealed class StorageOptions
     public string? ConnectionString { get; set; }
 
     public string ResolveDataDirectory() =>
-        string.IsNullOrWhiteSpace(DataDirectory) ? DefaultDataDirectory() : Path.GetFullPath(DataDirectory);
-
-    public static string DefaultDataDirectory() =>
-        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify), "exchange");
+        string.IsNullOrWhiteSpace(DataDirectory) ? DefaultLocations.DataDirectory() : Path.GetFullPath(DataDirectory);
 }

@@ -42,9 +42,9 @@ public class AuthorityRulesTests
         GrantEntity Grant(DateTimeOffset from, DateTimeOffset? to, DateTimeOffset? revoked = null) =>
             new() { Id = "g", AuthorityId = "a", Scope = "admin", ValidFrom = from, ValidTo = to, RevokedAt = revoked, GrantedBy = "op", Reason = "r" };
 
-        Assert.Equal(GrantState.Active, GrantAdministration.StateAt(Grant(now.AddDays(-1), null), now));
-        Assert.Equal(GrantState.Pending, GrantAdministration.StateAt(Grant(now.AddDays(1), null), now));
-        Assert.Equal(GrantState.Expired, GrantAdministration.StateAt(Grant(now.AddDays(-2), now), now));
-        Assert.Equal(GrantState.Revoked, GrantAdministration.StateAt(Grant(now.AddDays(-2), null, now.AddDays(-1)), now));
+        Assert.Equal(GrantStatus.Active, GrantAdministration.StatusAt(Grant(now.AddDays(-1), null), now));
+        Assert.Equal(GrantStatus.Pending, GrantAdministration.StatusAt(Grant(now.AddDays(1), null), now));
+        Assert.Equal(GrantStatus.Expired, GrantAdministration.StatusAt(Grant(now.AddDays(-2), now), now));
+        Assert.Equal(GrantStatus.Revoked, GrantAdministration.StatusAt(Grant(now.AddDays(-2), null, now.AddDays(-1)), now));
     }
 }

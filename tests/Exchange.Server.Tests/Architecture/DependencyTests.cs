@@ -1,4 +1,3 @@
-using ArchUnitNET.Domain;
 using ArchUnitNET.Fluent.Slices;
 using ArchUnitNET.Loader;
 using ArchUnitNET.xUnit;
@@ -7,7 +6,7 @@ using static ArchUnitNET.Fluent.ArchRuleDefinition;
 namespace Exchange.Server.Tests.Architecture;
 
 /// <summary>
-/// The server's capability folders depend on each other one way (DESIGN.md: Hosting → capability
+/// The server's capability folders depend on each other one way (docs/architecture.md: Hosting → capability
 /// folders → Storage; Authorization is called by the others): a new cycle or a wrong-way reference fails here.
 /// </summary>
 public class DependencyTests

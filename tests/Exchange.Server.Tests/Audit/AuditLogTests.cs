@@ -93,8 +93,15 @@ public class AuditLogTests : IAsyncLifetime
 
     private static AuditEventEntity Copy(AuditEventEntity e) => new()
     {
-        Sequence = e.Sequence, Time = e.Time, ActorAuthorityId = e.ActorAuthorityId, Action = e.Action,
-        TargetType = e.TargetType, TargetId = e.TargetId, Outcome = e.Outcome, PreviousHash = e.PreviousHash, Hash = e.Hash,
+        Sequence = e.Sequence,
+        Time = e.Time,
+        ActorAuthorityId = e.ActorAuthorityId,
+        Action = e.Action,
+        TargetType = e.TargetType,
+        TargetId = e.TargetId,
+        Outcome = e.Outcome,
+        PreviousHash = e.PreviousHash,
+        Hash = e.Hash,
     };
 }
 

@@ -1,5 +1,5 @@
+using Exchange.Contracts;
 using Exchange.Server.Authorization;
-using Exchange.Server.Identity;
 using Exchange.Server.Storage;
 using Exchange.Server.Validation;
 

@@ -7,7 +7,7 @@ namespace Exchange.Server.Authorization;
 /// The scopes each exchange RPC requires, read from the <c>exchange.v1.required_scopes</c> method
 /// option in the protos, so the contract and the enforcement cannot drift apart.
 /// </summary>
-public sealed class RpcAccessRules
+public sealed class ScopeRequirements
 {
     public static readonly IReadOnlyList<Google.Protobuf.Reflection.ServiceDescriptor> Services =
     [

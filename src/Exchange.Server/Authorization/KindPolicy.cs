@@ -1,3 +1,4 @@
+using Exchange.Contracts;
 using Exchange.Server.Storage;
 
 namespace Exchange.Server.Authorization;
@@ -7,7 +8,7 @@ namespace Exchange.Server.Authorization;
 /// boundary under the grants: the county never touches referrals, operators never see referral
 /// content, and only operators administer.
 /// </summary>
-public static class AccessPolicy
+public static class KindPolicy
 {
     private static readonly Dictionary<PartyKind, string[]> Eligible = new()
     {
@@ -19,7 +20,7 @@ public static class AccessPolicy
         [PartyKind.Operator] = [Scopes.Admin],
     };
 
-    /// <summary>The grants a newly registered party of this kind typically gets (DESIGN.md's table; the demo seed uses it).</summary>
+    /// <summary>The grants a newly registered party of this kind typically gets (docs/architecture.md's table of parties; the demo seed uses it).</summary>
     private static readonly Dictionary<PartyKind, string[]> Typical = new()
     {
         [PartyKind.Police] = [Scopes.StatisticsReport, Scopes.ReferralsSend],

@@ -1,3 +1,4 @@
+using Exchange.Contracts;
 using Exchange.Server.Storage;
 using Exchange.Server.Validation;
 
@@ -7,7 +8,7 @@ namespace Exchange.Server.Authorization;
 /// The data-level rules, in one place: what an admitted caller may touch inside a call. Scopes say
 /// which RPCs a caller reaches; these rules say which rows.
 /// </summary>
-public static class DataAccess
+public static class DataRules
 {
     /// <summary>A reporter reports only for areas it speaks for: a municipality its own kommunkoder, others their registered areas.</summary>
     public static bool MayReportArea(Caller caller, string areaCode) =>
@@ -19,7 +20,7 @@ public static class DataAccess
 
     /// <summary>Personal data of a referral is readable by its recipient only, and never by the county or an operator.</summary>
     public static bool MayReadReferralContent(Caller caller, string recipientAuthorityId) =>
-        caller.Has(Scopes.ReferralsReceive) && caller.AuthorityId == recipientAuthorityId && AccessPolicy.MayHold(caller.Kind, Scopes.ReferralsReceive);
+        caller.Has(Scopes.ReferralsReceive) && caller.AuthorityId == recipientAuthorityId && KindPolicy.MayHold(caller.Kind, Scopes.ReferralsReceive);
 
     /// <summary>The status of a referral is visible to its sender and its recipient.</summary>
     public static bool MaySeeReferralStatus(Caller caller, string senderAuthorityId, string recipientAuthorityId) =>

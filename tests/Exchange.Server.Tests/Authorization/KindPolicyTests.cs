@@ -1,24 +1,24 @@
+using Exchange.Contracts;
 using Exchange.Server.Authorization;
-using Exchange.Server.Identity;
 using Exchange.Server.Storage;
 
 namespace Exchange.Server.Tests.Authorization;
 
-public class AccessPolicyTests
+public class KindPolicyTests
 {
     [Theory]
     [InlineData(Scopes.ReferralsSend)]
     [InlineData(Scopes.ReferralsReceive)]
     [InlineData(Scopes.Admin)]
-    public void County_never_holds_referral_or_admin_scopes(string scope) => Assert.False(AccessPolicy.MayHold(PartyKind.County, scope));
+    public void County_never_holds_referral_or_admin_scopes(string scope) => Assert.False(KindPolicy.MayHold(PartyKind.County, scope));
 
     [Fact]
     public void Operator_holds_admin_only()
     {
-        Assert.Equal([Scopes.Admin], AccessPolicy.EligibleScopes(PartyKind.Operator));
+        Assert.Equal([Scopes.Admin], KindPolicy.EligibleScopes(PartyKind.Operator));
         foreach (var kind in Enum.GetValues<PartyKind>().Where(k => k != PartyKind.Operator))
         {
-            Assert.False(AccessPolicy.MayHold(kind, Scopes.Admin));
+            Assert.False(KindPolicy.MayHold(kind, Scopes.Admin));
         }
     }
 
@@ -27,15 +27,15 @@ public class AccessPolicyTests
     {
         foreach (var kind in Enum.GetValues<PartyKind>())
         {
-            Assert.NotEmpty(AccessPolicy.TypicalScopes(kind));
-            Assert.All(AccessPolicy.TypicalScopes(kind), scope => Assert.True(AccessPolicy.MayHold(kind, scope), $"{kind} {scope}"));
+            Assert.NotEmpty(KindPolicy.TypicalScopes(kind));
+            Assert.All(KindPolicy.TypicalScopes(kind), scope => Assert.True(KindPolicy.MayHold(kind, scope), $"{kind} {scope}"));
         }
     }
 
     [Fact]
     public void Every_exchange_rpc_declares_known_scopes()
     {
-        var rules = new RpcAccessRules();
+        var rules = new ScopeRequirements();
         Assert.Equal(4 + 6 + 22 + 5, rules.Paths.Count()); // statistics, referrals, admin, account
         foreach (var path in rules.Paths)
         {
@@ -48,7 +48,7 @@ public class AccessPolicyTests
     [Fact]
     public void Admin_rpcs_need_the_admin_scope_only()
     {
-        var rules = new RpcAccessRules();
+        var rules = new ScopeRequirements();
         Assert.All(rules.Paths.Where(p => p.StartsWith("/exchange.v1.AdminService/", StringComparison.Ordinal)),
             path => Assert.Equal([Scopes.Admin], rules.RequiredScopes(path)));
         Assert.Empty(rules.RequiredScopes("/exchange.v1.AdminService/NoSuchMethod"));
@@ -61,5 +61,5 @@ public class AccessPolicyTests
     [InlineData("exchange.v1.AdminService", false)]
     [InlineData("Grpc.Health.V1.Health", false)]
     [InlineData("some.other.Service", false)]
-    public void Only_health_and_reflection_are_open(string service, bool open) => Assert.Equal(open, RpcAccessRules.IsOpen(service));
+    public void Only_health_and_reflection_are_open(string service, bool open) => Assert.Equal(open, ScopeRequirements.IsOpen(service));
 }

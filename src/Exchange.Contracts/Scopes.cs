@@ -1,6 +1,10 @@
-namespace Exchange.Server.Authorization;
+namespace Exchange.Contracts;
 
-/// <summary>The OAuth 2.0 scopes of the exchange.</summary>
+/// <summary>
+/// The OAuth 2.0 scopes of the exchange, one list for the server, the client library and
+/// <c>exchange-admin</c>. Each RPC names the scopes it needs in the contract's
+/// <c>(exchange.v1.required_scopes)</c> option; a server test checks those names are these.
+/// </summary>
 public static class Scopes
 {
     public const string StatisticsReport = "statistics.report";

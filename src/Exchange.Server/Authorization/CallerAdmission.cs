@@ -3,11 +3,12 @@ using Exchange.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
+using Scopes = Exchange.Contracts.Scopes;
 
 namespace Exchange.Server.Authorization;
 
 /// <summary>The outcome of checking a call: the admitted caller, or why it is refused.</summary>
-public sealed record AccessDecision(Caller? Caller, string? AuthorityId, string? Refusal, bool TokenRevoked = false)
+public sealed record Admission(Caller? Caller, string? AuthorityId, string? Refusal, bool TokenRevoked = false)
 {
     public bool Allowed => Caller is not null;
 }
@@ -18,38 +19,38 @@ public sealed record AccessDecision(Caller? Caller, string? AuthorityId, string?
 /// the scope and it has a grant for it that is neither revoked nor outside its window. The store is
 /// read on every call, so a disabled authority or a revoked grant is refused on its very next call.
 /// </summary>
-public sealed class CallerAccess(ExchangeDbContext db, TimeProvider time)
+public sealed class CallerAdmission(ExchangeDbContext db, TimeProvider time)
 {
-    public async Task<AccessDecision> DecideAsync(ClaimsPrincipal principal, IReadOnlyList<string> requiredScopes, CancellationToken cancellationToken)
+    public async Task<Admission> AdmitAsync(ClaimsPrincipal principal, IReadOnlyList<string> requiredScopes, CancellationToken cancellationToken)
     {
         var authorityId = principal.GetClaim(Claims.Subject);
         if (string.IsNullOrEmpty(authorityId))
         {
-            return new AccessDecision(null, null, "The access token names no authority.");
+            return new Admission(null, null, "The access token names no authority.");
         }
         var tokenScopes = requiredScopes.Where(principal.HasScope).ToArray();
         if (tokenScopes.Length == 0)
         {
-            return new AccessDecision(null, authorityId, $"The access token lacks a required scope ({string.Join(" or ", requiredScopes)}).");
+            return new Admission(null, authorityId, $"The access token lacks a required scope ({string.Join(" or ", requiredScopes)}).");
         }
         var authority = await db.Authorities.AsNoTracking().FirstOrDefaultAsync(a => a.Id == authorityId, cancellationToken);
         if (authority is null || !authority.Enabled)
         {
-            return new AccessDecision(null, authorityId, "The authority is disabled.");
+            return new Admission(null, authorityId, "The authority is disabled.");
         }
         if (!int.TryParse(principal.GetClaim(TokenClaims.TokenVersion), System.Globalization.CultureInfo.InvariantCulture, out var version)
             || version < authority.TokenVersion)
         {
-            return new AccessDecision(null, authorityId, "The access token has been revoked (credential, grant or authority changed); get a new one.", TokenRevoked: true);
+            return new Admission(null, authorityId, "The access token has been revoked (credential, grant or authority changed); get a new one.", TokenRevoked: true);
         }
         var scopes = (await UsableScopesAsync(db, authority, time.GetUtcNow(), cancellationToken))
             .Where(principal.HasScope)
             .ToHashSet(StringComparer.Ordinal);
         if (!tokenScopes.Any(scopes.Contains))
         {
-            return new AccessDecision(null, authorityId, "The authority holds no valid grant for this call.");
+            return new Admission(null, authorityId, "The authority holds no valid grant for this call.");
         }
-        return new AccessDecision(new Caller(authority.Id, authority.Kind, authority.AreaCodes, scopes), authorityId, null);
+        return new Admission(new Caller(authority.Id, authority.Kind, authority.AreaCodes, scopes), authorityId, null);
     }
 
     /// <summary>
@@ -61,7 +62,7 @@ public sealed class CallerAccess(ExchangeDbContext db, TimeProvider time)
     public static async Task<HashSet<string>> UsableScopesAsync(ExchangeDbContext db, AuthorityEntity authority, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var scopes = (await db.Grants.AsNoTracking().Where(g => g.AuthorityId == authority.Id && g.RevokedAt == null).ToListAsync(cancellationToken))
-            .Where(g => g.IsValidAt(now) && AccessPolicy.MayHold(authority.Kind, g.Scope))
+            .Where(g => g.IsValidAt(now) && KindPolicy.MayHold(authority.Kind, g.Scope))
             .Select(g => g.Scope)
             .ToHashSet(StringComparer.Ordinal);
         scopes.Add(Scopes.Account);

@@ -1,15 +1,14 @@
 using System.Security.Claims;
 using Exchange.Server.Authorization;
-using Exchange.Server.Identity;
 using Exchange.Server.Storage;
 using Microsoft.Extensions.Time.Testing;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
-using Scopes = Exchange.Server.Authorization.Scopes;
+using Scopes = Exchange.Contracts.Scopes;
 
 namespace Exchange.Server.Tests.Authorization;
 
-public class CallerAccessTests : IAsyncLifetime
+public class CallerAdmissionTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Now = new(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
     private readonly TestStore store = new();
@@ -120,7 +119,7 @@ public class CallerAccessTests : IAsyncLifetime
         Assert.False((await Decide("no-such-authority", [Scopes.StatisticsReport], [Scopes.StatisticsReport])).Allowed);
     }
 
-    private async Task<AccessDecision> Decide(string authorityId, string[] tokenScopes, string[] required, string? tokenVersion = "0")
+    private async Task<Admission> Decide(string authorityId, string[] tokenScopes, string[] required, string? tokenVersion = "0")
     {
         var identity = new ClaimsIdentity("test");
         identity.SetClaim(Claims.Subject, authorityId);
@@ -130,11 +129,18 @@ public class CallerAccessTests : IAsyncLifetime
         }
         identity.SetScopes(tokenScopes);
         await using var db = store.Create();
-        return await new CallerAccess(db, time).DecideAsync(new ClaimsPrincipal(identity), required, default);
+        return await new CallerAdmission(db, time).AdmitAsync(new ClaimsPrincipal(identity), required, default);
     }
 
     private static GrantEntity Grant(string id, string authorityId, string scope, DateTimeOffset from, DateTimeOffset? to) => new()
     {
-        Id = id, AuthorityId = authorityId, Scope = scope, ValidFrom = from, ValidTo = to, GrantedBy = "op", Reason = "test", CreatedAt = from,
+        Id = id,
+        AuthorityId = authorityId,
+        Scope = scope,
+        ValidFrom = from,
+        ValidTo = to,
+        GrantedBy = "op",
+        Reason = "test",
+        CreatedAt = from,
     };
 }
