@@ -32,7 +32,11 @@ public sealed class ExchangeTokenProviderTests : IDisposable
     public async Task Concurrent_callers_share_one_token_request()
     {
         using var provider = new ExchangeTokenProvider(Options(o => o.ClientSecret = "s3cret"));
-        var tokens = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => provider.GetTokenAsync().AsTask()));
+        // The endpoint answers only after all twenty have asked, so every one of them finds a request under way.
+        endpoint.Hold = new TaskCompletionSource();
+        var calls = Enumerable.Range(0, 20).Select(_ => provider.GetTokenAsync().AsTask()).ToList();
+        endpoint.Hold.SetResult();
+        var tokens = await Task.WhenAll(calls);
         Assert.Single(tokens.Select(t => t.Value).Distinct());
         Assert.Single(endpoint.Requests);
     }
@@ -128,6 +132,9 @@ public sealed class ExchangeTokenProviderTests : IDisposable
 
         public (string Error, string Description)? Refuse { get; set; }
 
+        /// <summary>When set, requests are answered only once it completes.</summary>
+        public TaskCompletionSource? Hold { get; set; }
+
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var body = await request.Content!.ReadAsStringAsync(cancellationToken);
@@ -135,7 +142,10 @@ public sealed class ExchangeTokenProviderTests : IDisposable
             {
                 Requests.Add(body.Split('&').Select(p => p.Split('=', 2)).ToDictionary(p => Uri.UnescapeDataString(p[0]), p => Uri.UnescapeDataString(p[1].Replace('+', ' '))));
             }
-            await Task.Delay(20, cancellationToken);
+            if (Hold is { } hold)
+            {
+                await hold.Task.WaitAsync(cancellationToken);
+            }
             var json = Refuse is { } refusal
                 ? JsonSerializer.Serialize(new { error = refusal.Error, error_description = refusal.Description })
                 : JsonSerializer.Serialize(new { access_token = $"token-{Interlocked.Increment(ref issued)}", token_type = "Bearer", expires_in = 900, scope = "statistics.report" });
