@@ -18,7 +18,7 @@ internal static class IndicatorCommands
 
     private static Command Add()
     {
-        var code = new Argument<string>("code") { Description = "Stable code in lower snake case, e.g. reported_assaults_close_relationship." };
+        var code = new Argument<string>("code") { Description = "Stable code in lower snake case, e.g. police_reported_offences_close_relationship." };
         var name = new Option<string>("--name") { Description = "Human-readable name.", Required = true };
         var goal = Inputs.WholeNumber("--goal", "The action plan goal it follows up: 1 prevention, 2 detection and protection, 3 crime fighting, 4 knowledge and methods.", 1, 4);
         goal.Required = true;
@@ -27,7 +27,11 @@ internal static class IndicatorCommands
         var dimensions = new Option<string[]>("--dimension") { Description = "A dimension as code=value1,value2 (repeat), e.g. victim_sex=female,male,other.", AllowMultipleArgumentsPerToken = true };
         var threshold = Threshold();
         var description = new Option<string?>("--description") { Description = "What is counted and how." };
-        var command = new Command("add", "Add an indicator to the catalogue.") { code, name, goal, unit, reporters, dimensions, threshold, description };
+        var level = new Option<string>("--reporting-level") { Description = "The area level cells are reported at: municipality (a kommunkod) or county (a county code). Fixed once created.", DefaultValueFactory = _ => "municipality" };
+        level.AcceptOnlyFromAmong("municipality", "county");
+        var period = new Option<string>("--reporting-period") { Description = "The period cells are reported for: month, quarter or year. Fixed once created; queries roll up to coarser periods.", DefaultValueFactory = _ => "month" };
+        period.AcceptOnlyFromAmong("month", "quarter", "year");
+        var command = new Command("add", "Add an indicator to the catalogue.") { code, name, goal, unit, reporters, dimensions, threshold, description, level, period };
         command.SetCall(async (parse, client, output, ct) =>
         {
             var indicator = new Indicator
@@ -39,6 +43,8 @@ internal static class IndicatorCommands
                 SuppressionThreshold = parse.GetValue(threshold),
                 Description = parse.GetValue(description) ?? "",
                 ReporterKinds = { (parse.GetValue(reporters) ?? []).Select(Kinds.Parse) },
+                ReportingLevel = parse.GetValue(level) == "county" ? AreaLevel.County : AreaLevel.Municipality,
+                ReportingPeriod = parse.GetValue(period) switch { "year" => PeriodType.Year, "quarter" => PeriodType.Quarter, _ => PeriodType.Month },
             };
             foreach (var spec in parse.GetValue(dimensions) ?? [])
             {
@@ -102,6 +108,8 @@ internal static class IndicatorCommands
             {
                 Tables.Fields(w, ("Code", i.Code), ("Name", i.Name), ("Goal", ((int)i.Goal).ToString(System.Globalization.CultureInfo.InvariantCulture)), ("Unit", i.Unit),
                     ("Reporters", string.Join(", ", i.ReporterKinds.Select(Kinds.Name))), ("Threshold", i.SuppressionThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                    ("Reported by", i.ReportingLevel == AreaLevel.County ? "county" : "municipality"), ("Reported for", i.ReportingPeriod.ToString().ToLowerInvariant()),
+                    ("Definition version", i.DefinitionVersion.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                     ("Enabled", i.Enabled ? "yes" : "no"), ("Description", i.Description));
                 foreach (var d in i.Dimensions)
                 {
@@ -120,7 +128,8 @@ internal static class IndicatorCommands
         var description = new Option<string?>("--description") { Description = "New description." };
         var reporters = new Option<string[]>("--reporter-kind") { Description = "The kinds that may report it, replacing the current ones (repeat).", AllowMultipleArgumentsPerToken = true };
         var threshold = Threshold();
-        var command = new Command("update", "Change an indicator's name, unit, description, reporter kinds or threshold; what is not given stays. Its code, goal and dimensions never change.") { code, name, unit, description, reporters, threshold };
+        var version = Inputs.WholeNumber("--definition-version", "Raise the definition version when what is counted changes: new cells are reported under it, and each version is queried as its own series.", 1, 1000);
+        var command = new Command("update", "Change an indicator's name, unit, description, reporter kinds, threshold or definition version; what is not given stays. Its code, goal, dimensions, reporting level and period never change.") { code, name, unit, description, reporters, threshold, version };
         command.SetCall(async (parse, client, output, ct) =>
         {
             var current = (await client.Admin.GetIndicatorAsync(new GetIndicatorRequest { IndicatorCode = parse.GetValue(code)! }, cancellationToken: ct)).Indicator;
@@ -136,6 +145,10 @@ internal static class IndicatorCommands
             if (parse.GetResult(threshold) is not null)
             {
                 changed.SuppressionThreshold = parse.GetValue(threshold);
+            }
+            if (parse.GetResult(version) is not null)
+            {
+                changed.DefinitionVersion = parse.GetValue(version);
             }
             var response = await client.Admin.UpdateIndicatorAsync(new UpdateIndicatorRequest { Indicator = changed }, cancellationToken: ct);
             output.Write(response, w => w.WriteLine($"Updated indicator {response.Indicator.Code}."));

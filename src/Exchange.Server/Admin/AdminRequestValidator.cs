@@ -127,6 +127,13 @@ public static class AdminRequestValidator
                     $"indicator.dimensions[{i}].values", "1–100 distinct value codes in lower snake case.");
             }
             v.Require(indicator.Dimensions.Select(d => d.Code).Distinct().Count() == indicator.Dimensions.Count, "indicator.dimensions", "Each dimension code once.");
+            v.Require(indicator.ReportingLevel is AreaLevel.Municipality or AreaLevel.County, "indicator.reporting_level", "MUNICIPALITY or COUNTY: the area level cells are reported at.");
+            v.Require(indicator.ReportingPeriod is PeriodType.Month or PeriodType.Quarter or PeriodType.Year, "indicator.reporting_period", "MONTH, QUARTER or YEAR: the period cells are reported for.");
+        }
+        v.Require(indicator.DefinitionVersion is >= 0 and <= 1000, "indicator.definition_version", creating ? "0 or 1 for a new indicator's first definition." : "0 to keep it, or a higher version than the current one.");
+        if (creating)
+        {
+            v.Require(indicator.DefinitionVersion <= 1, "indicator.definition_version", "0 or 1 for a new indicator's first definition.");
         }
         v.Require(indicator.ReporterKinds.Count >= 1 && indicator.ReporterKinds.All(k => k.ToParty() is { } kind && kind != PartyKind.Operator),
             "indicator.reporter_kinds", "At least one reporting kind (police, region, municipality, county, shelter).");

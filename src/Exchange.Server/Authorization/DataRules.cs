@@ -10,9 +10,20 @@ namespace Exchange.Server.Authorization;
 /// </summary>
 public static class DataRules
 {
-    /// <summary>A reporter reports only for areas it speaks for: a municipality its own kommunkoder, others their registered areas.</summary>
+    /// <summary>
+    /// A reporter reports only for areas it speaks for: the areas it is registered for (a
+    /// municipality its own kommunkod, a shelter the kommuner it serves), and every kommunkod of a
+    /// county it is registered for (the police and the region report by municipality across their county).
+    /// </summary>
     public static bool MayReportArea(Caller caller, string areaCode) =>
-        caller.Has(Scopes.StatisticsReport) && caller.AreaCodes.Contains(areaCode, StringComparer.Ordinal);
+        caller.Has(Scopes.StatisticsReport)
+        && (caller.AreaCodes.Contains(areaCode, StringComparer.Ordinal) || (areaCode.Length == 4 && caller.AreaCodes.Contains(areaCode[..2], StringComparer.Ordinal)));
+
+    /// <summary>Disclosure-controlled aggregates are for readers; a reporter without statistics.read reads only its own cells.</summary>
+    public static bool MayReadAggregates(Caller caller) => caller.Has(Scopes.StatisticsRead);
+
+    /// <summary>Raw cells are readable by their reporter only: the query reads the caller's own rows and no one else's.</summary>
+    public static bool MayReadOwnCells(Caller caller) => caller.Has(Scopes.StatisticsReport);
 
     /// <summary>A reporter reports only indicators whose catalogue entry names its kind.</summary>
     public static bool MayReportIndicator(Caller caller, IndicatorEntity indicator) =>

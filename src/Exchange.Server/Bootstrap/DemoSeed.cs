@@ -3,7 +3,6 @@ using Exchange.Contracts;
 using Exchange.Server.Audit;
 using Exchange.Server.Authorization;
 using Exchange.Server.Identity;
-using Exchange.Server.Statistics;
 using Exchange.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 
@@ -19,8 +18,8 @@ internal static class DemoSeed
 {
     public static readonly IReadOnlyList<AuthorityEntity> Authorities =
     [
-        Demo("polisregion-nord", "Polisregion Nord", PartyKind.Police, "2021000076"),
-        Demo("region-vasternorrland", "Region Västernorrland", PartyKind.Region, "2321000206"),
+        Demo("polisregion-nord", "Polisregion Nord", PartyKind.Police, "2021000076", "22"),
+        Demo("region-vasternorrland", "Region Västernorrland", PartyKind.Region, "2321000206", "22"),
         Demo("ange-kommun", "Ånge kommun", PartyKind.Municipality, "2120002403", "2260"),
         Demo("timra-kommun", "Timrå kommun", PartyKind.Municipality, "2120002429", "2262"),
         Demo("harnosand-kommun", "Härnösands kommun", PartyKind.Municipality, "2120002437", "2280"),
@@ -60,53 +59,8 @@ internal static class DemoSeed
             }.Save(path);
             BootstrapLog.DemoCredentialWritten(logger, authority.Id, path);
         }
-
-        var catalogue = services.GetRequiredService<IndicatorCatalogue>();
-        foreach (var indicator in Indicators())
-        {
-            if (!await db.Indicators.AnyAsync(i => i.Code == indicator.Code, cancellationToken))
-            {
-                await catalogue.CreateAsync(indicator, SystemActors.DemoSeed, cancellationToken);
-            }
-        }
     }
 
     private static AuthorityEntity Demo(string id, string name, PartyKind kind, string organisationNumber, params string[] areaCodes) =>
         new() { Id = id, Name = name, Kind = kind, OrganisationNumber = organisationNumber, AreaCodes = [.. areaCodes] };
-
-    private static IEnumerable<IndicatorEntity> Indicators()
-    {
-        IndicatorDimension Sex() => new() { Code = "victim_sex", Name = "Victim's sex", Values = ["female", "male", "other"] };
-        IndicatorDimension Age() => new() { Code = "age_band", Name = "Age band", Values = ["0_17", "18_29", "30_49", "50_64", "65_plus"] };
-        yield return new IndicatorEntity
-        {
-            Code = "reported_assaults_close_relationship",
-            Name = "Reported assaults in close relationships",
-            Description = "Reported crimes of assault where victim and offender are or were in a close relationship.",
-            Goal = 3,
-            Unit = "reports",
-            ReporterKinds = [PartyKind.Police],
-            Dimensions = [Sex(), Age(), new() { Code = "relation", Name = "Relation to offender", Values = ["partner", "former_partner", "relative", "other"] }],
-        };
-        yield return new IndicatorEntity
-        {
-            Code = "routine_questions_asked",
-            Name = "Routine questions about violence asked",
-            Description = "Patient or client contacts where staff asked the routine questions about exposure to violence.",
-            Goal = 2,
-            Unit = "contacts",
-            ReporterKinds = [PartyKind.Region, PartyKind.Municipality],
-            Dimensions = [Sex(), Age()],
-        };
-        yield return new IndicatorEntity
-        {
-            Code = "shelter_stays",
-            Name = "Shelter stays",
-            Description = "Persons who stayed at the shelter during the period.",
-            Goal = 2,
-            Unit = "persons",
-            ReporterKinds = [PartyKind.Shelter],
-            Dimensions = [new() { Code = "accompanied_by_children", Name = "Accompanied by children", Values = ["yes", "no"] }],
-        };
-    }
 }

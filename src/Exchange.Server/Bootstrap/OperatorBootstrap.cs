@@ -41,6 +41,9 @@ public sealed class DemoOptions
 
     /// <summary>Seed the demo parties of Västernorrland; honoured in Development only.</summary>
     public bool Seed { get; set; }
+
+    /// <summary>With <see cref="Seed"/>: also seed synthetic statistics from 2023 to today for every demo reporter.</summary>
+    public bool Statistics { get; set; } = true;
 }
 
 /// <summary>
@@ -112,10 +115,15 @@ internal sealed class OperatorBootstrap(
         {
             await ProvisionAsync(services, configured, cancellationToken);
         }
+        await StarterCatalogue.SeedAsync(services, cancellationToken);
 
         if (environment.IsDevelopment() && demo.Value.Seed)
         {
             await DemoSeed.SeedAsync(services, address, Path.Combine(dataDirectory, "dev-credentials"), logger, cancellationToken);
+            if (demo.Value.Statistics)
+            {
+                await DemoStatistics.SeedAsync(services, logger, cancellationToken);
+            }
         }
         gate.Open();
         BootstrapLog.Ready(logger);
@@ -202,6 +210,9 @@ internal static partial class BootstrapLog
 
     [LoggerMessage(13, LogLevel.Information, "Demo credential for {AuthorityId} written to {Path}")]
     public static partial void DemoCredentialWritten(ILogger logger, string authorityId, string path);
+
+    [LoggerMessage(21, LogLevel.Information, "Demo statistics: {Cells} synthetic cells stored or already present")]
+    public static partial void DemoStatisticsSeeded(ILogger logger, int cells);
 
     [LoggerMessage(18, LogLevel.Warning, "Operator {AuthorityId} created from configuration, with the admin grant and its public key")]
     public static partial void OperatorProvisioned(ILogger logger, string authorityId);

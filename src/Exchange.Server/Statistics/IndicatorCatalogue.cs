@@ -22,10 +22,21 @@ public sealed class IndicatorCatalogue(ExchangeDbContext db, AuditLog audit, Tim
         {
             indicator.SuppressionThreshold = DefaultSuppressionThreshold;
         }
+        if (indicator.DefinitionVersion == 0)
+        {
+            indicator.DefinitionVersion = 1;
+        }
         db.Indicators.Add(indicator);
         await audit.SaveWithAuditAsync(db, new AuditRecord(actor, "indicator.created", "indicator", indicator.Code), cancellationToken);
         return indicator;
     }
+
+    public async Task<IndicatorEntity?> FindAsync(string code, CancellationToken cancellationToken) =>
+        await db.Indicators.AsNoTracking().FirstOrDefaultAsync(i => i.Code == code, cancellationToken);
+
+    /// <summary>The whole catalogue by code: it is small, and a submission checks cells of many indicators.</summary>
+    public async Task<Dictionary<string, IndicatorEntity>> AllAsync(CancellationToken cancellationToken) =>
+        await db.Indicators.AsNoTracking().ToDictionaryAsync(i => i.Code, StringComparer.Ordinal, cancellationToken);
 
     public async Task<IndicatorEntity> GetAsync(string code, CancellationToken cancellationToken) =>
         await db.Indicators.FirstOrDefaultAsync(i => i.Code == code, cancellationToken)
@@ -39,6 +50,15 @@ public sealed class IndicatorCatalogue(ExchangeDbContext db, AuditLog audit, Tim
         indicator.Unit = changes.Unit;
         indicator.ReporterKinds = changes.ReporterKinds;
         indicator.SuppressionThreshold = changes.SuppressionThreshold == 0 ? DefaultSuppressionThreshold : changes.SuppressionThreshold;
+        if (changes.DefinitionVersion != 0)
+        {
+            if (changes.DefinitionVersion < indicator.DefinitionVersion)
+            {
+                throw DomainException.FailedPrecondition("DEFINITION_VERSION", indicator.Code,
+                    $"The definition version only goes up: it is {indicator.DefinitionVersion}. Raise it when what is counted changes; cells keep the version they were reported under.");
+            }
+            indicator.DefinitionVersion = changes.DefinitionVersion;
+        }
         indicator.UpdatedAt = time.GetUtcNow();
         await audit.SaveWithAuditAsync(db, new AuditRecord(actor, "indicator.updated", "indicator", indicator.Code), cancellationToken);
         return indicator;

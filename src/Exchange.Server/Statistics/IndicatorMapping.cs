@@ -19,6 +19,9 @@ internal static class IndicatorMapping
         Dimensions = { i.Dimensions.Select(d => new Dimension { Code = d.Code, Name = d.Name, Values = { d.Values } }) },
         SuppressionThreshold = i.SuppressionThreshold,
         Enabled = i.Enabled,
+        ReportingLevel = i.ReportingLevel == AreaLevelKind.County ? AreaLevel.County : AreaLevel.Municipality,
+        ReportingPeriod = i.ReportingPeriod.ToWire(),
+        DefinitionVersion = i.DefinitionVersion,
     };
 
     public static IndicatorEntity ToEntity(this Indicator i) => new()
@@ -32,5 +35,9 @@ internal static class IndicatorMapping
         ReporterKinds = [.. i.ReporterKinds.Select(k => k.ToParty() ?? throw new ArgumentOutOfRangeException(nameof(i), k, "Unvalidated reporter kind."))],
         Dimensions = [.. i.Dimensions.Select(d => new IndicatorDimension { Code = d.Code, Name = d.Name, Values = [.. d.Values] })],
         SuppressionThreshold = i.SuppressionThreshold,
+        ReportingLevel = i.ReportingLevel == AreaLevel.County ? AreaLevelKind.County : AreaLevelKind.Municipality,
+        // Validated before: a defined period type.
+        ReportingPeriod = i.ReportingPeriod.ToKind() ?? PeriodKind.Month,
+        DefinitionVersion = i.DefinitionVersion,
     };
 }

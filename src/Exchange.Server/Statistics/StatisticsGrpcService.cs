@@ -1,16 +1,21 @@
+using Exchange.Server.Authorization;
 using Exchange.Server.Validation;
 using Exchange.V1;
+using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 
 namespace Exchange.Server.Statistics;
 
-/// <summary>
-/// StatisticsService on the wire. Access is enforced before any method runs (see AccessInterceptor);
-/// submission, upload and query are the statistics issue's work and answer UNIMPLEMENTED until then.
-/// </summary>
+/// <summary>StatisticsService on the wire. Access is enforced before any method runs (see AccessInterceptor).</summary>
 [BindServiceMethod(typeof(StatisticsGrpcService), nameof(BindService))]
-public sealed class StatisticsGrpcService(IndicatorCatalogue catalogue) : StatisticsService.StatisticsServiceBase
+public sealed class StatisticsGrpcService(IndicatorCatalogue catalogue, StatisticsStore store, StatisticsQuery query, TimeProvider time) : StatisticsService.StatisticsServiceBase
 {
+    /// <summary>Cells in one SubmitStatistics request and in one upload chunk.</summary>
+    public const int MaxCellsPerMessage = 10_000;
+
+    /// <summary>Cells in one whole upload.</summary>
+    public const int MaxCellsPerUpload = 1_000_000;
+
     public static void BindService(ServiceBinderBase binder, StatisticsService.StatisticsServiceBase service) =>
         StatisticsService.BindService(new MalformedMessageBinder(binder), service);
 
@@ -28,14 +33,136 @@ public sealed class StatisticsGrpcService(IndicatorCatalogue catalogue) : Statis
         };
     }
 
-    public override Task<SubmitStatisticsResponse> SubmitStatistics(SubmitStatisticsRequest request, ServerCallContext context) =>
-        throw NotYet();
+    public override async Task<SubmitStatisticsResponse> SubmitStatistics(SubmitStatisticsRequest request, ServerCallContext context)
+    {
+        var v = new FieldViolations();
+        v.Require(Identifiers.IsRequestId(request.RequestId), "request_id", "Required: 1–64 letters, digits, '-' or '_' (a UUID is recommended).");
+        v.Require(request.Cells.Count is >= 1 and <= MaxCellsPerMessage, "cells", $"1–{MaxCellsPerMessage:N0} cells; use UploadStatistics for more.");
+        v.ThrowIfAny();
+        var rules = await RulesAsync(context);
+        var cells = new List<ReportedCell>(request.Cells.Count);
+        for (var i = 0; i < request.Cells.Count; i++)
+        {
+            if (rules.Check(request.Cells[i], $"cells[{i}]") is { } cell)
+            {
+                cells.Add(cell);
+            }
+        }
+        rules.ThrowIfAny();
+        var stored = await store.StoreAsync(context.GetCaller().AuthorityId, request.RequestId, cells, context.CancellationToken);
+        return new SubmitStatisticsResponse { Result = ToProto(stored) };
+    }
 
-    public override Task<UploadStatisticsResponse> UploadStatistics(IAsyncStreamReader<UploadStatisticsRequest> requestStream, ServerCallContext context) =>
-        throw NotYet();
+    public override async Task<UploadStatisticsResponse> UploadStatistics(IAsyncStreamReader<UploadStatisticsRequest> requestStream, ServerCallContext context)
+    {
+        var rules = await RulesAsync(context);
+        var cells = new List<ReportedCell>();
+        string? requestId = null;
+        var chunk = 0;
+        var received = 0;
+        // Nothing is written before the stream has completed: a broken stream ends here with an
+        // exception, and nothing of it was stored.
+        while (await requestStream.MoveNext(context.CancellationToken))
+        {
+            var message = requestStream.Current;
+            var v = new FieldViolations();
+            if (chunk == 0)
+            {
+                v.Require(Identifiers.IsRequestId(message.RequestId), "request_id", "Required on the first chunk: 1–64 letters, digits, '-' or '_' (a UUID is recommended).");
+                requestId = message.RequestId;
+            }
+            else
+            {
+                v.Require(message.RequestId.Length == 0 || message.RequestId == requestId, $"chunks[{chunk}].request_id", "Empty or the first chunk's request_id.");
+            }
+            v.Require(message.Cells.Count <= MaxCellsPerMessage, $"chunks[{chunk}].cells", $"At most {MaxCellsPerMessage:N0} cells per chunk.");
+            v.Require(received + message.Cells.Count <= MaxCellsPerUpload, $"chunks[{chunk}].cells", $"At most {MaxCellsPerUpload:N0} cells per upload.");
+            v.ThrowIfAny();
+            foreach (var cell in message.Cells)
+            {
+                if (rules.Check(cell, $"cells[{received}]") is { } checkedCell)
+                {
+                    cells.Add(checkedCell);
+                }
+                received++;
+            }
+            chunk++;
+        }
+        var empty = new FieldViolations();
+        empty.Require(chunk > 0, "request_id", "The upload sent no chunk: the first carries the request_id.");
+        empty.Require(chunk == 0 || received > 0, "cells", "The upload carried no cells.");
+        empty.ThrowIfAny();
+        rules.ThrowIfAny();
+        var stored = await store.StoreAsync(context.GetCaller().AuthorityId, requestId!, cells, context.CancellationToken);
+        return new UploadStatisticsResponse { Result = ToProto(stored) };
+    }
 
     public override Task<QueryStatisticsResponse> QueryStatistics(QueryStatisticsRequest request, ServerCallContext context) =>
-        throw NotYet();
+        query.QueryAsync(context.GetCaller(), request, context.CancellationToken);
 
-    private static RpcException NotYet() => new(new Status(StatusCode.Unimplemented, "Statistics submission and queries are not available on this server yet."));
+    public override async Task<ListCellRevisionsResponse> ListCellRevisions(ListCellRevisionsRequest request, ServerCallContext context)
+    {
+        var v = new FieldViolations();
+        var indicator = Identifiers.IsCode(request.IndicatorCode) ? await catalogue.FindAsync(request.IndicatorCode, context.CancellationToken) : null;
+        if (indicator is null)
+        {
+            v.Add("indicator_code", "Not an indicator of the catalogue (see ListIndicators).").ThrowIfAny();
+        }
+        var (kind, from, to) = StatisticsQuery.CheckRange(v, indicator!, request.FromPeriod, request.ToPeriod, exact: true);
+        Paging.CheckPageSize(v, request.PageSize, StatisticsQuery.MaxPageSize);
+        var after = Paging.Decode(v, "revisions", request.PageToken);
+        var offset = after is null ? 0 : int.TryParse(after, System.Globalization.CultureInfo.InvariantCulture, out var o) && o > 0 ? o : -1;
+        v.Require(offset >= 0, "page_token", "Not a page token of this list; pass next_page_token unchanged.");
+        v.ThrowIfAny();
+
+        var rows = await store.RevisionsAsync(context.GetCaller().AuthorityId, indicator!.Code, from.Year, to.Year, context.CancellationToken);
+        var low = Periods.Ordinal(kind, from.Year, from.Number);
+        var high = Periods.Ordinal(kind, to.Year, to.Number);
+        var selected = rows.Where(r => Periods.Ordinal(kind, r.Key.Year, r.Key.PeriodNumber) is var x && x >= low && x <= high)
+            .OrderBy(r => r.Key.Year).ThenBy(r => r.Key.PeriodNumber).ThenBy(r => r.Key.AreaCode, StringComparer.Ordinal)
+            .ThenBy(r => r.Key.Dimensions, StringComparer.Ordinal).ThenBy(r => r.Key.DefinitionVersion).ThenBy(r => r.ReplacedAt is null).ThenBy(r => r.ReportedAt)
+            .ToList();
+        var size = Paging.Size(request.PageSize, 1000);
+        var response = new ListCellRevisionsResponse();
+        foreach (var r in selected.Skip(offset).Take(size))
+        {
+            var revision = new CellRevision
+            {
+                Cell = new Cell
+                {
+                    IndicatorCode = r.Key.IndicatorCode,
+                    Period = new Period { Type = kind.ToWire(), Year = r.Key.Year, Number = r.Key.PeriodNumber },
+                    AreaCode = r.Key.AreaCode,
+                    Dimensions = { r.Key.Dimensions.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=', 2)).Select(p => new DimensionValue { Dimension = p[0], Value = p[^1] }) },
+                    Count = r.Count,
+                },
+                SubmissionId = r.SubmissionId,
+                ReportedAt = Timestamp.FromDateTimeOffset(r.ReportedAt),
+                DefinitionVersion = r.Key.DefinitionVersion,
+            };
+            if (r.ReplacedAt is { } replacedAt)
+            {
+                revision.ReplacedAt = Timestamp.FromDateTimeOffset(replacedAt);
+                revision.ReplacedBySubmissionId = r.ReplacedBySubmissionId!;
+            }
+            response.Revisions.Add(revision);
+        }
+        if (offset + size < selected.Count)
+        {
+            response.NextPageToken = Paging.Encode("revisions", (offset + size).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        return response;
+    }
+
+    private async Task<CellRules> RulesAsync(ServerCallContext context) =>
+        new(await catalogue.AllAsync(context.CancellationToken), context.GetCaller(), Periods.TodayInSweden(time));
+
+    private static SubmissionResult ToProto(StoredSubmission s) => new()
+    {
+        SubmissionId = s.SubmissionId,
+        CellCount = s.CellCount,
+        ReplacedCount = s.ReplacedCount,
+        Replayed = s.Replayed,
+        ReceivedAt = Timestamp.FromDateTimeOffset(s.ReceivedAt),
+    };
 }

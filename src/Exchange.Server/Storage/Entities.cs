@@ -105,8 +105,85 @@ public sealed class IndicatorEntity
     public List<IndicatorDimension> Dimensions { get; set; } = [];
     public int SuppressionThreshold { get; set; } = 5;
     public bool Enabled { get; set; } = true;
+    public AreaLevelKind ReportingLevel { get; set; } = AreaLevelKind.Municipality;
+    public PeriodKind ReportingPeriod { get; set; } = PeriodKind.Month;
+
+    /// <summary>Raised when what is counted changes; each cell keeps the version it was reported under.</summary>
+    public int DefinitionVersion { get; set; } = 1;
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>The area level of a cell; mirrors exchange.v1.AreaLevel without its unspecified zero.</summary>
+public enum AreaLevelKind
+{
+    Municipality = 1,
+    County = 2,
+}
+
+/// <summary>The length of a period; mirrors exchange.v1.PeriodType without its unspecified zero.</summary>
+public enum PeriodKind
+{
+    Month = 1,
+    Quarter = 2,
+    Year = 3,
+}
+
+/// <summary>One stored statistics submission: what makes a retried request_id answer with its first result.</summary>
+public sealed class StatisticsSubmissionEntity
+{
+    public required string Id { get; set; }
+    public required string AuthorityId { get; set; }
+    public required string RequestId { get; set; }
+
+    /// <summary>Hex SHA-256 of the submission's cells in canonical form: the same request_id with other content is refused.</summary>
+    public required string ContentHash { get; set; }
+    public DateTimeOffset ReceivedAt { get; set; }
+    public int CellCount { get; set; }
+    public int ReplacedCount { get; set; }
+}
+
+/// <summary>
+/// The current value of one reported cell of one reporter. The period's type is the indicator's
+/// reporting period; <see cref="Dimensions"/> holds the dimension values in the indicator's order,
+/// as "code=value" joined by ';'.
+/// </summary>
+public sealed class StatisticsCellEntity
+{
+    public long Id { get; set; }
+    public required string IndicatorCode { get; set; }
+    public int DefinitionVersion { get; set; }
+    public int Year { get; set; }
+    public int PeriodNumber { get; set; }
+    public required string AreaCode { get; set; }
+    public required string Dimensions { get; set; }
+    public required string ReporterId { get; set; }
+    public long Count { get; set; }
+    public required string SubmissionId { get; set; }
+    public DateTimeOffset ReportedAt { get; set; }
+}
+
+/// <summary>A value a cell had before a correction replaced it: the reporter's history.</summary>
+public sealed class StatisticsCellRevisionEntity
+{
+    public long Id { get; set; }
+    public long CellId { get; set; }
+    public long Count { get; set; }
+    public required string SubmissionId { get; set; }
+    public DateTimeOffset ReportedAt { get; set; }
+    public required string ReplacedBySubmissionId { get; set; }
+    public DateTimeOffset ReplacedAt { get; set; }
+}
+
+/// <summary>
+/// Raised by every submission that touches an indicator's year: protected tables are computed once
+/// per indicator, year and revision, and reused until the revision moves.
+/// </summary>
+public sealed class StatisticsRevisionEntity
+{
+    public required string IndicatorCode { get; set; }
+    public int Year { get; set; }
+    public long Revision { get; set; }
 }
 
 public sealed class IndicatorDimension

@@ -15,6 +15,10 @@ public abstract class ExchangeDbContext(DbContextOptions options) : DbContext(op
     public DbSet<AuditEventEntity> AuditEvents => Set<AuditEventEntity>();
     public DbSet<ClientAssertionEntity> ClientAssertions => Set<ClientAssertionEntity>();
     public DbSet<CredentialChangeEntity> CredentialChanges => Set<CredentialChangeEntity>();
+    public DbSet<StatisticsSubmissionEntity> StatisticsSubmissions => Set<StatisticsSubmissionEntity>();
+    public DbSet<StatisticsCellEntity> StatisticsCells => Set<StatisticsCellEntity>();
+    public DbSet<StatisticsCellRevisionEntity> StatisticsCellRevisions => Set<StatisticsCellRevisionEntity>();
+    public DbSet<StatisticsRevisionEntity> StatisticsRevisions => Set<StatisticsRevisionEntity>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -67,6 +71,52 @@ public abstract class ExchangeDbContext(DbContextOptions options) : DbContext(op
             e.Property(i => i.Description).HasMaxLength(2000);
             e.Property(i => i.Unit).HasMaxLength(64);
             e.OwnsMany(i => i.Dimensions, d => d.ToJson());
+            e.Property(i => i.ReportingLevel).HasConversion<string>().HasMaxLength(20);
+            e.Property(i => i.ReportingPeriod).HasConversion<string>().HasMaxLength(20);
+        });
+
+        modelBuilder.Entity<StatisticsSubmissionEntity>(e =>
+        {
+            e.ToTable("statistics_submissions");
+            e.HasKey(s => s.Id);
+            e.Property(s => s.Id).HasMaxLength(36);
+            e.Property(s => s.AuthorityId).HasMaxLength(63);
+            e.Property(s => s.RequestId).HasMaxLength(64);
+            e.Property(s => s.ContentHash).HasMaxLength(64);
+            // The idempotency key: a concurrent retry of the same request_id loses on this index.
+            e.HasIndex(s => new { s.AuthorityId, s.RequestId }).IsUnique();
+            e.HasOne<AuthorityEntity>().WithMany().HasForeignKey(s => s.AuthorityId);
+        });
+
+        modelBuilder.Entity<StatisticsCellEntity>(e =>
+        {
+            e.ToTable("statistics_cells");
+            e.HasKey(c => c.Id);
+            e.Property(c => c.IndicatorCode).HasMaxLength(64);
+            e.Property(c => c.AreaCode).HasMaxLength(4);
+            e.Property(c => c.Dimensions).HasMaxLength(1100);
+            e.Property(c => c.ReporterId).HasMaxLength(63);
+            e.Property(c => c.SubmissionId).HasMaxLength(36);
+            // One current value per reporter and cell; the protected tables read by indicator, version and year.
+            e.HasIndex(c => new { c.IndicatorCode, c.DefinitionVersion, c.Year, c.ReporterId, c.PeriodNumber, c.AreaCode, c.Dimensions }).IsUnique();
+            e.HasOne<IndicatorEntity>().WithMany().HasForeignKey(c => c.IndicatorCode);
+        });
+
+        modelBuilder.Entity<StatisticsCellRevisionEntity>(e =>
+        {
+            e.ToTable("statistics_cell_revisions");
+            e.HasKey(r => r.Id);
+            e.Property(r => r.SubmissionId).HasMaxLength(36);
+            e.Property(r => r.ReplacedBySubmissionId).HasMaxLength(36);
+            e.HasIndex(r => r.CellId);
+            e.HasOne<StatisticsCellEntity>().WithMany().HasForeignKey(r => r.CellId);
+        });
+
+        modelBuilder.Entity<StatisticsRevisionEntity>(e =>
+        {
+            e.ToTable("statistics_revisions");
+            e.HasKey(r => new { r.IndicatorCode, r.Year });
+            e.Property(r => r.IndicatorCode).HasMaxLength(64);
         });
 
         modelBuilder.Entity<AuditEventEntity>(e =>

@@ -53,13 +53,17 @@ public sealed class FieldViolations
         }
     }
 
-    public RpcException ToRpcException()
+    /// <summary>
+    /// INVALID_ARGUMENT, or another code whose refusal is still best explained field by field
+    /// (PERMISSION_DENIED for cells that are not the caller's to report).
+    /// </summary>
+    public RpcException ToRpcException(StatusCode code = StatusCode.InvalidArgument)
     {
         var status = new Google.Rpc.Status
         {
-            Code = (int)Code.InvalidArgument,
+            Code = (int)code,
             // The violations themselves, for clients that do not read the details; they never echo a value.
-            Message = $"Invalid request: {string.Join("; ", violations.Select(v => $"{v.Field}: {v.Description}"))}",
+            Message = $"{(code == StatusCode.InvalidArgument ? "Invalid request" : "Not allowed")}: {string.Join("; ", violations.Select(v => $"{v.Field}: {v.Description}"))}",
             Details = { Any.Pack(new BadRequest { FieldViolations = { violations } }) },
         };
         return status.ToRpcException();

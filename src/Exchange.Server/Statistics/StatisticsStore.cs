@@ -1,0 +1,291 @@
+using System.Data.Common;
+using System.Security.Cryptography;
+using System.Text;
+using Exchange.Server.Storage;
+using Exchange.Server.Validation;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Exchange.Server.Statistics;
+
+/// <summary>The outcome of a stored submission, first time or replayed.</summary>
+public sealed record StoredSubmission(string SubmissionId, int CellCount, int ReplacedCount, DateTimeOffset ReceivedAt, bool Replayed);
+
+/// <summary>One value a reporter's cell has had.</summary>
+public sealed record CellRevisionRow(CellKey Key, long Count, string SubmissionId, DateTimeOffset ReportedAt, string? ReplacedBySubmissionId, DateTimeOffset? ReplacedAt);
+
+/// <summary>
+/// Stores reported cells: a whole submission in one transaction or nothing; once per request_id;
+/// a cell reported again replaces the current value and keeps the old one as history. Writes go
+/// around EF's change tracker in batched statements, because an upload holds up to a million cells.
+/// </summary>
+public sealed class StatisticsStore(ExchangeDbContext db, TimeProvider time)
+{
+    private const int RowsPerStatement = 100;
+
+    public async Task<StoredSubmission> StoreAsync(string authorityId, string requestId, IReadOnlyList<ReportedCell> cells, CancellationToken cancellationToken)
+    {
+        var hash = Fingerprint(cells);
+        if (await FindAsync(authorityId, requestId, hash, cancellationToken) is { } earlier)
+        {
+            return earlier;
+        }
+        // A concurrent submission of the same new cells can lose on the cells' unique index (on a
+        // server with concurrent writers); it then starts again and finds them stored.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StoreOnceAsync(authorityId, requestId, cells, hash, cancellationToken);
+            }
+            catch (Exception e) when (e is DbUpdateException or DbException && attempt < 3)
+            {
+                if (await FindAsync(authorityId, requestId, hash, cancellationToken) is { } concurrent)
+                {
+                    return concurrent;
+                }
+            }
+        }
+    }
+
+    /// <summary>The result of an earlier submission of this request_id; ALREADY_EXISTS if it held other cells.</summary>
+    private async Task<StoredSubmission?> FindAsync(string authorityId, string requestId, string hash, CancellationToken cancellationToken)
+    {
+        db.ChangeTracker.Clear();
+        var earlier = await db.StatisticsSubmissions.AsNoTracking()
+            .FirstOrDefaultAsync(s => s.AuthorityId == authorityId && s.RequestId == requestId, cancellationToken);
+        if (earlier is null)
+        {
+            return null;
+        }
+        if (earlier.ContentHash != hash)
+        {
+            throw new DomainException(DomainError.AlreadyExists,
+                "This request_id was already used for a submission with other cells. Use a new request_id for a new submission; reuse one only to retry the same cells.");
+        }
+        return new StoredSubmission(earlier.Id, earlier.CellCount, earlier.ReplacedCount, earlier.ReceivedAt, Replayed: true);
+    }
+
+    private async Task<StoredSubmission> StoreOnceAsync(string authorityId, string requestId, IReadOnlyList<ReportedCell> cells, string hash, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Written first: it takes the write lock (SQLite) and a concurrent retry of the same
+        // request_id waits for it, then fails on the unique index and replays this result.
+        var submission = new StatisticsSubmissionEntity
+        {
+            Id = Guid.NewGuid().ToString(),
+            AuthorityId = authorityId,
+            RequestId = requestId,
+            ContentHash = hash,
+            ReceivedAt = now,
+            CellCount = cells.Count,
+        };
+        db.StatisticsSubmissions.Add(submission);
+        await db.SaveChangesAsync(cancellationToken);
+
+        var connection = db.Database.GetDbConnection();
+        var dbTransaction = transaction.GetDbTransaction();
+        var sqlite = db.Database.IsSqlite();
+        object Time(DateTimeOffset t) => sqlite ? t.UtcTicks : t;
+
+        var inserts = new List<ReportedCell>();
+        var replaced = new List<(long Id, long OldCount, string OldSubmission, DateTimeOffset OldReportedAt, long NewCount)>();
+        foreach (var group in cells.GroupBy(c => (c.Key.IndicatorCode, c.Key.DefinitionVersion, c.Key.Year)))
+        {
+            var (indicator, version, year) = group.Key;
+            var current = await db.StatisticsCells.AsNoTracking()
+                .Where(c => c.ReporterId == authorityId && c.IndicatorCode == indicator && c.DefinitionVersion == version && c.Year == year)
+                .Select(c => new { c.Id, c.PeriodNumber, c.AreaCode, c.Dimensions, c.Count, c.SubmissionId, c.ReportedAt })
+                .ToDictionaryAsync(c => (c.PeriodNumber, c.AreaCode, c.Dimensions), cancellationToken);
+            foreach (var cell in group)
+            {
+                if (current.TryGetValue((cell.Key.PeriodNumber, cell.Key.AreaCode, cell.Key.Dimensions), out var old))
+                {
+                    replaced.Add((old.Id, old.Count, old.SubmissionId, old.ReportedAt, cell.Count));
+                }
+                else
+                {
+                    inserts.Add(cell);
+                }
+            }
+        }
+
+        await InsertRowsAsync(connection, dbTransaction,
+            """INSERT INTO statistics_cells ("IndicatorCode", "DefinitionVersion", "Year", "PeriodNumber", "AreaCode", "Dimensions", "ReporterId", "Count", "SubmissionId", "ReportedAt") VALUES """,
+            inserts, c => [c.Key.IndicatorCode, c.Key.DefinitionVersion, c.Key.Year, c.Key.PeriodNumber, c.Key.AreaCode, c.Key.Dimensions, authorityId, c.Count, submission.Id, Time(now)],
+            cancellationToken);
+        await InsertRowsAsync(connection, dbTransaction,
+            """INSERT INTO statistics_cell_revisions ("CellId", "Count", "SubmissionId", "ReportedAt", "ReplacedBySubmissionId", "ReplacedAt") VALUES """,
+            replaced, r => [r.Id, r.OldCount, r.OldSubmission, Time(r.OldReportedAt), submission.Id, Time(now)],
+            cancellationToken);
+        if (replaced.Count > 0)
+        {
+            await using var update = connection.CreateCommand();
+            update.Transaction = dbTransaction;
+            update.CommandText = """UPDATE statistics_cells SET "Count" = @count, "SubmissionId" = @submission, "ReportedAt" = @at WHERE "Id" = @id""";
+            var count = Parameter(update, "@count");
+            Parameter(update, "@submission").Value = submission.Id;
+            Parameter(update, "@at").Value = Time(now);
+            var id = Parameter(update, "@id");
+            foreach (var r in replaced)
+            {
+                count.Value = r.NewCount;
+                id.Value = r.Id;
+                await update.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+
+        foreach (var (indicator, year) in cells.Select(c => (c.Key.IndicatorCode, c.Key.Year)).Distinct())
+        {
+            var revision = await db.StatisticsRevisions.FirstOrDefaultAsync(r => r.IndicatorCode == indicator && r.Year == year, cancellationToken);
+            if (revision is null)
+            {
+                db.StatisticsRevisions.Add(new StatisticsRevisionEntity { IndicatorCode = indicator, Year = year, Revision = 1 });
+            }
+            else
+            {
+                revision.Revision++;
+            }
+        }
+        submission.ReplacedCount = replaced.Count;
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+        return new StoredSubmission(submission.Id, cells.Count, replaced.Count, now, Replayed: false);
+    }
+
+    private static async Task InsertRowsAsync<T>(DbConnection connection, DbTransaction transaction, string insert, IReadOnlyList<T> rows, Func<T, object[]> values, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+        var columns = values(rows[0]).Length;
+        DbCommand? full = null;
+        try
+        {
+            for (var start = 0; start < rows.Count; start += RowsPerStatement)
+            {
+                var n = Math.Min(RowsPerStatement, rows.Count - start);
+                DbCommand command;
+                if (n == RowsPerStatement && full is not null)
+                {
+                    command = full;
+                }
+                else
+                {
+                    command = connection.CreateCommand();
+                    command.Transaction = transaction;
+                    var text = new StringBuilder(insert);
+                    for (var r = 0; r < n; r++)
+                    {
+                        text.Append(r == 0 ? "(" : ", (");
+                        for (var c = 0; c < columns; c++)
+                        {
+                            text.Append(c == 0 ? "" : ", ").Append("@p").Append(r * columns + c);
+                            Parameter(command, $"@p{r * columns + c}");
+                        }
+                        text.Append(')');
+                    }
+                    command.CommandText = text.ToString();
+                    if (n == RowsPerStatement)
+                    {
+                        full = command;
+                    }
+                }
+                for (var r = 0; r < n; r++)
+                {
+                    var row = values(rows[start + r]);
+                    for (var c = 0; c < columns; c++)
+                    {
+                        command.Parameters[r * columns + c].Value = row[c];
+                    }
+                }
+                await command.ExecuteNonQueryAsync(cancellationToken);
+                if (command != full)
+                {
+                    await command.DisposeAsync();
+                }
+            }
+        }
+        finally
+        {
+            if (full is not null)
+            {
+                await full.DisposeAsync();
+            }
+        }
+    }
+
+    private static DbParameter Parameter(DbCommand command, string name)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        command.Parameters.Add(parameter);
+        return parameter;
+    }
+
+    /// <summary>The cells in a canonical order, hashed: the same cells in any order are the same submission.</summary>
+    internal static string Fingerprint(IReadOnlyList<ReportedCell> cells)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var c in cells.OrderBy(c => c.Key.IndicatorCode, StringComparer.Ordinal).ThenBy(c => c.Key.DefinitionVersion).ThenBy(c => c.Key.Year)
+                     .ThenBy(c => c.Key.PeriodNumber).ThenBy(c => c.Key.AreaCode, StringComparer.Ordinal).ThenBy(c => c.Key.Dimensions, StringComparer.Ordinal))
+        {
+            sha.AppendData(Encoding.UTF8.GetBytes($"{c.Key.IndicatorCode}|{c.Key.DefinitionVersion}|{c.Key.Year}|{c.Key.PeriodNumber}|{c.Key.AreaCode}|{c.Key.Dimensions}|{c.Count}\n"));
+        }
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
+    /// <summary>The caller's own current cells of an indicator's version and years, for its raw query.</summary>
+    public async Task<List<StatisticsCellEntity>> OwnCellsAsync(string reporterId, string indicator, int version, int fromYear, int toYear, CancellationToken cancellationToken) =>
+        await db.StatisticsCells.AsNoTracking()
+            .Where(c => c.ReporterId == reporterId && c.IndicatorCode == indicator && c.DefinitionVersion == version && c.Year >= fromYear && c.Year <= toYear)
+            .ToListAsync(cancellationToken);
+
+    /// <summary>Every value of the caller's own cells in the years, current and replaced.</summary>
+    public async Task<List<CellRevisionRow>> RevisionsAsync(string reporterId, string indicator, int fromYear, int toYear, CancellationToken cancellationToken)
+    {
+        var cells = await db.StatisticsCells.AsNoTracking()
+            .Where(c => c.ReporterId == reporterId && c.IndicatorCode == indicator && c.Year >= fromYear && c.Year <= toYear)
+            .ToListAsync(cancellationToken);
+        var history = await db.StatisticsCellRevisions.AsNoTracking()
+            .Where(r => db.StatisticsCells.Any(c => c.Id == r.CellId && c.ReporterId == reporterId && c.IndicatorCode == indicator && c.Year >= fromYear && c.Year <= toYear))
+            .ToListAsync(cancellationToken);
+        var byCell = history.ToLookup(r => r.CellId);
+        var rows = new List<CellRevisionRow>();
+        foreach (var c in cells)
+        {
+            var key = new CellKey(c.IndicatorCode, c.DefinitionVersion, c.Year, c.PeriodNumber, c.AreaCode, c.Dimensions);
+            rows.AddRange(byCell[c.Id].OrderBy(r => r.ReportedAt).ThenBy(r => r.Id)
+                .Select(r => new CellRevisionRow(key, r.Count, r.SubmissionId, r.ReportedAt, r.ReplacedBySubmissionId, r.ReplacedAt)));
+            rows.Add(new CellRevisionRow(key, c.Count, c.SubmissionId, c.ReportedAt, null, null));
+        }
+        return rows;
+    }
+
+    /// <summary>The revision of an indicator's year: it moves with every submission touching it.</summary>
+    public async Task<long> RevisionAsync(string indicator, int year, CancellationToken cancellationToken) =>
+        await db.StatisticsRevisions.AsNoTracking().Where(r => r.IndicatorCode == indicator && r.Year == year).Select(r => r.Revision).FirstOrDefaultAsync(cancellationToken);
+
+    /// <summary>The reported counts of an indicator's version, year and county, summed over reporters.</summary>
+    public async Task<List<(int PeriodNumber, string AreaCode, string Dimensions, long Count)>> CountyCellsAsync(string indicator, int version, int year, string countyCode, CancellationToken cancellationToken)
+    {
+        var rows = await db.StatisticsCells.AsNoTracking()
+            .Where(c => c.IndicatorCode == indicator && c.DefinitionVersion == version && c.Year == year && c.AreaCode.StartsWith(countyCode))
+            .GroupBy(c => new { c.PeriodNumber, c.AreaCode, c.Dimensions })
+            .Select(g => new { g.Key.PeriodNumber, g.Key.AreaCode, g.Key.Dimensions, Count = g.Sum(c => c.Count) })
+            .ToListAsync(cancellationToken);
+        return [.. rows.Select(r => (r.PeriodNumber, r.AreaCode, r.Dimensions, r.Count))];
+    }
+
+    /// <summary>The counties with cells of an indicator's version and year.</summary>
+    public async Task<List<string>> CountiesAsync(string indicator, int version, int year, CancellationToken cancellationToken)
+    {
+        var areas = await db.StatisticsCells.AsNoTracking()
+            .Where(c => c.IndicatorCode == indicator && c.DefinitionVersion == version && c.Year == year)
+            .Select(c => c.AreaCode).Distinct().ToListAsync(cancellationToken);
+        return [.. areas.Select(a => a[..2]).Distinct().Order(StringComparer.Ordinal)];
+    }
+}
