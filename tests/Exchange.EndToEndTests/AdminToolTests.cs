@@ -179,7 +179,7 @@ public class AdminToolTests(ExchangeServer server)
         var list = await Run("indicator", "list");
         Assert.Equal(0, list.ExitCode);
         Assert.Contains(code, list.Output);
-        Assert.Contains("reported_assaults_close_relationship", list.Output);
+        Assert.Contains("police_reported_offences_close_relationship", list.Output);
     }
 
     [Fact]

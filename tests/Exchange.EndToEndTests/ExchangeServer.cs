@@ -63,6 +63,8 @@ public class ExchangeServer : IAsyncLifetime, IAsyncDisposable
         // (ThrottledServer) run with limits they can reach.
         ["Exchange:Tokens:FailureThrottle:PerClient"] = "100000",
         ["Exchange:Tokens:FailureThrottle:PerAddress"] = "100000",
+        // Tests that read statistics report their own; only the demo's own test (DemoStatisticsServer) seeds it.
+        ["Exchange:Demo:Statistics"] = "false",
     };
 
     /// <summary>Replaces the server's services, after its own registrations.</summary>
@@ -147,7 +149,11 @@ public class ExchangeServer : IAsyncLifetime, IAsyncDisposable
     public GrpcChannel AnonymousChannel() => GrpcChannel.ForAddress(Address);
 
     /// <summary>Registers a fresh authority of the kind with the scopes granted, returning a client using a new secret.</summary>
-    public async Task<(ExchangeClient Client, string AuthorityId)> NewAuthorityAsync(AuthorityKind kind, params string[] scopes)
+    public Task<(ExchangeClient Client, string AuthorityId)> NewAuthorityAsync(AuthorityKind kind, params string[] scopes) =>
+        NewAuthorityInAsync(kind, kind == AuthorityKind.Municipality ? ["2281"] : [], scopes);
+
+    /// <summary>Registers a fresh authority registered for <paramref name="areaCodes"/>, as <see cref="NewAuthorityAsync"/> does.</summary>
+    public async Task<(ExchangeClient Client, string AuthorityId)> NewAuthorityInAsync(AuthorityKind kind, string[] areaCodes, params string[] scopes)
     {
         using var admin = Operator();
         var id = $"t-{Guid.NewGuid():N}"[..20];
@@ -159,7 +165,7 @@ public class ExchangeServer : IAsyncLifetime, IAsyncDisposable
                 Name = $"Test {kind}",
                 Kind = kind,
                 OrganisationNumber = NewOrganisationNumber(kind == AuthorityKind.Shelter),
-                AreaCodes = { kind == AuthorityKind.Municipality ? ["2281"] : [] },
+                AreaCodes = { areaCodes },
             },
         });
         foreach (var scope in scopes)

@@ -25,7 +25,7 @@ public class TokenAndAccessTests(ExchangeServer server)
 
         Assert.Contains("statistics.report", token.Scopes);
         Assert.Contains("referrals.receive", token.Scopes);
-        Assert.Contains("routine_questions_asked", codes);
+        Assert.Contains("region_patients_asked_about_violence", codes);
     }
 
     [Fact]
