@@ -70,24 +70,35 @@ public sealed class StatisticsStore(ExchangeDbContext db, TimeProvider time)
     {
         var now = time.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        // Written first: it takes the write lock (SQLite) and a concurrent retry of the same
-        // request_id waits for it, then fails on the unique index and replays this result.
-        var submission = new StatisticsSubmissionEntity
-        {
-            Id = Guid.NewGuid().ToString(),
-            AuthorityId = authorityId,
-            RequestId = requestId,
-            ContentHash = hash,
-            ReceivedAt = now,
-            CellCount = cells.Count,
-        };
-        db.StatisticsSubmissions.Add(submission);
-        await db.SaveChangesAsync(cancellationToken);
-
         var connection = db.Database.GetDbConnection();
         var dbTransaction = transaction.GetDbTransaction();
         var sqlite = db.Database.IsSqlite();
         object Time(DateTimeOffset t) => sqlite ? t.UtcTicks : t;
+
+        // Written first: it takes the write lock (SQLite), and a concurrent retry of the same
+        // request_id waits for it, then inserts nothing and replays this result. ON CONFLICT keeps
+        // that ordinary race out of the error log.
+        var submissionId = Guid.NewGuid().ToString();
+        await using (var claim = connection.CreateCommand())
+        {
+            claim.Transaction = dbTransaction;
+            claim.CommandText = """
+                INSERT INTO statistics_submissions ("Id", "AuthorityId", "RequestId", "ContentHash", "ReceivedAt", "CellCount", "ReplacedCount")
+                VALUES (@id, @authority, @request, @hash, @at, @cells, 0) ON CONFLICT ("AuthorityId", "RequestId") DO NOTHING
+                """;
+            Parameter(claim, "@id").Value = submissionId;
+            Parameter(claim, "@authority").Value = authorityId;
+            Parameter(claim, "@request").Value = requestId;
+            Parameter(claim, "@hash").Value = hash;
+            Parameter(claim, "@at").Value = Time(now);
+            Parameter(claim, "@cells").Value = cells.Count;
+            if (await claim.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return await FindAsync(authorityId, requestId, hash, cancellationToken)
+                    ?? throw new InvalidOperationException("A submission claimed its request_id but is not stored.");
+            }
+        }
 
         var inserts = new List<ReportedCell>();
         var replaced = new List<(long Id, long OldCount, string OldSubmission, DateTimeOffset OldReportedAt, long NewCount)>();
@@ -113,11 +124,11 @@ public sealed class StatisticsStore(ExchangeDbContext db, TimeProvider time)
 
         await InsertRowsAsync(connection, dbTransaction,
             """INSERT INTO statistics_cells ("IndicatorCode", "DefinitionVersion", "Year", "PeriodNumber", "AreaCode", "Dimensions", "ReporterId", "Count", "SubmissionId", "ReportedAt") VALUES """,
-            inserts, c => [c.Key.IndicatorCode, c.Key.DefinitionVersion, c.Key.Year, c.Key.PeriodNumber, c.Key.AreaCode, c.Key.Dimensions, authorityId, c.Count, submission.Id, Time(now)],
+            inserts, c => [c.Key.IndicatorCode, c.Key.DefinitionVersion, c.Key.Year, c.Key.PeriodNumber, c.Key.AreaCode, c.Key.Dimensions, authorityId, c.Count, submissionId, Time(now)],
             cancellationToken);
         await InsertRowsAsync(connection, dbTransaction,
             """INSERT INTO statistics_cell_revisions ("CellId", "Count", "SubmissionId", "ReportedAt", "ReplacedBySubmissionId", "ReplacedAt") VALUES """,
-            replaced, r => [r.Id, r.OldCount, r.OldSubmission, Time(r.OldReportedAt), submission.Id, Time(now)],
+            replaced, r => [r.Id, r.OldCount, r.OldSubmission, Time(r.OldReportedAt), submissionId, Time(now)],
             cancellationToken);
         if (replaced.Count > 0)
         {
@@ -125,7 +136,7 @@ public sealed class StatisticsStore(ExchangeDbContext db, TimeProvider time)
             update.Transaction = dbTransaction;
             update.CommandText = """UPDATE statistics_cells SET "Count" = @count, "SubmissionId" = @submission, "ReportedAt" = @at WHERE "Id" = @id""";
             var count = Parameter(update, "@count");
-            Parameter(update, "@submission").Value = submission.Id;
+            Parameter(update, "@submission").Value = submissionId;
             Parameter(update, "@at").Value = Time(now);
             var id = Parameter(update, "@id");
             foreach (var r in replaced)
@@ -148,11 +159,19 @@ public sealed class StatisticsStore(ExchangeDbContext db, TimeProvider time)
                 revision.Revision++;
             }
         }
-        submission.ReplacedCount = replaced.Count;
+        if (replaced.Count > 0)
+        {
+            await using var count = connection.CreateCommand();
+            count.Transaction = dbTransaction;
+            count.CommandText = """UPDATE statistics_submissions SET "ReplacedCount" = @replaced WHERE "Id" = @id""";
+            Parameter(count, "@replaced").Value = replaced.Count;
+            Parameter(count, "@id").Value = submissionId;
+            await count.ExecuteNonQueryAsync(cancellationToken);
+        }
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         db.ChangeTracker.Clear();
-        return new StoredSubmission(submission.Id, cells.Count, replaced.Count, now, Replayed: false);
+        return new StoredSubmission(submissionId, cells.Count, replaced.Count, now, Replayed: false);
     }
 
     private static async Task InsertRowsAsync<T>(DbConnection connection, DbTransaction transaction, string insert, IReadOnlyList<T> rows, Func<T, object[]> values, CancellationToken cancellationToken)
