@@ -31,7 +31,8 @@ internal static class IndicatorCommands
         level.AcceptOnlyFromAmong("municipality", "county");
         var period = new Option<string>("--reporting-period") { Description = "The period cells are reported for: month, quarter or year. Fixed once created; queries roll up to coarser periods.", DefaultValueFactory = _ => "month" };
         period.AcceptOnlyFromAmong("month", "quarter", "year");
-        var command = new Command("add", "Add an indicator to the catalogue.") { code, name, goal, unit, reporters, dimensions, threshold, description, level, period };
+        var crossed = Crossed();
+        var command = new Command("add", "Add an indicator to the catalogue.") { code, name, goal, unit, reporters, dimensions, threshold, description, level, period, crossed };
         command.SetCall(async (parse, client, output, ct) =>
         {
             var indicator = new Indicator
@@ -45,6 +46,7 @@ internal static class IndicatorCommands
                 ReporterKinds = { (parse.GetValue(reporters) ?? []).Select(Kinds.Parse) },
                 ReportingLevel = parse.GetValue(level) == "county" ? AreaLevel.County : AreaLevel.Municipality,
                 ReportingPeriod = parse.GetValue(period) switch { "year" => PeriodType.Year, "quarter" => PeriodType.Quarter, _ => PeriodType.Month },
+                MaxCrossedDimensions = parse.GetValue(crossed),
             };
             foreach (var spec in parse.GetValue(dimensions) ?? [])
             {
@@ -91,6 +93,9 @@ internal static class IndicatorCommands
         return command;
     }
 
+    private static Option<int> Crossed() =>
+        Inputs.WholeNumber("--max-crossed-dimensions", "How many of its dimensions one query may break down at once (1–8). Default 2; 1 for a sparse register with many dimensions.", 1, 8);
+
     private static Option<int> Threshold() =>
         Inputs.WholeNumber("--threshold", "Suppression threshold: counts 1…threshold−1 are hidden in query results (2–100). Default 5.", 0, 100);
 
@@ -110,6 +115,7 @@ internal static class IndicatorCommands
                     ("Reporters", string.Join(", ", i.ReporterKinds.Select(Kinds.Name))), ("Threshold", i.SuppressionThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                     ("Reported by", i.ReportingLevel == AreaLevel.County ? "county" : "municipality"), ("Reported for", i.ReportingPeriod.ToString().ToLowerInvariant()),
                     ("Definition version", i.DefinitionVersion.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                    ("Dimensions at once", i.MaxCrossedDimensions.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                     ("Enabled", i.Enabled ? "yes" : "no"), ("Description", i.Description));
                 foreach (var d in i.Dimensions)
                 {
@@ -129,7 +135,8 @@ internal static class IndicatorCommands
         var reporters = new Option<string[]>("--reporter-kind") { Description = "The kinds that may report it, replacing the current ones (repeat).", AllowMultipleArgumentsPerToken = true };
         var threshold = Threshold();
         var version = Inputs.WholeNumber("--definition-version", "Raise the definition version when what is counted changes: new cells are reported under it, and each version is queried as its own series.", 1, 1000);
-        var command = new Command("update", "Change an indicator's name, unit, description, reporter kinds, threshold or definition version; what is not given stays. Its code, goal, dimensions, reporting level and period never change.") { code, name, unit, description, reporters, threshold, version };
+        var crossed = Crossed();
+        var command = new Command("update", "Change an indicator's name, unit, description, reporter kinds, threshold, definition version or publication depth; what is not given stays. Its code, goal, dimensions, reporting level and period never change.") { code, name, unit, description, reporters, threshold, version, crossed };
         command.SetCall(async (parse, client, output, ct) =>
         {
             var current = (await client.Admin.GetIndicatorAsync(new GetIndicatorRequest { IndicatorCode = parse.GetValue(code)! }, cancellationToken: ct)).Indicator;
@@ -149,6 +156,10 @@ internal static class IndicatorCommands
             if (parse.GetResult(version) is not null)
             {
                 changed.DefinitionVersion = parse.GetValue(version);
+            }
+            if (parse.GetResult(crossed) is not null)
+            {
+                changed.MaxCrossedDimensions = parse.GetValue(crossed);
             }
             var response = await client.Admin.UpdateIndicatorAsync(new UpdateIndicatorRequest { Indicator = changed }, cancellationToken: ct);
             output.Write(response, w => w.WriteLine($"Updated indicator {response.Indicator.Code}."));

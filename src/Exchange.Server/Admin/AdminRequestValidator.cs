@@ -130,6 +130,7 @@ public static class AdminRequestValidator
             v.Require(indicator.ReportingLevel is AreaLevel.Municipality or AreaLevel.County, "indicator.reporting_level", "MUNICIPALITY or COUNTY: the area level cells are reported at.");
             v.Require(indicator.ReportingPeriod is PeriodType.Month or PeriodType.Quarter or PeriodType.Year, "indicator.reporting_period", "MONTH, QUARTER or YEAR: the period cells are reported for.");
         }
+        v.Require(indicator.MaxCrossedDimensions is >= 0 and <= 8, "indicator.max_crossed_dimensions", "1–8 dimensions one result may break down at once, or 0 for the default 2 (on update: keep it).");
         v.Require(indicator.DefinitionVersion is >= 0 and <= 1000, "indicator.definition_version", creating ? "0 or 1 for a new indicator's first definition." : "0 to keep it, or a higher version than the current one.");
         if (creating)
         {

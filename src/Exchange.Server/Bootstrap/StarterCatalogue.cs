@@ -47,6 +47,8 @@ internal static class StarterCatalogue
             ReporterKinds = [PartyKind.Police],
             ReportingPeriod = PeriodKind.Quarter,
             ReportingLevel = AreaLevelKind.Municipality,
+            // Four dimensions of a sparse register: one breakdown at a time keeps most of it publishable.
+            MaxCrossedDimensions = 1,
             Dimensions =
             [
                 new() { Code = "offence", Name = "Offence", Values = ["misshandel", "grov_kvinnofridskrankning", "grov_fridskrankning", "olaga_forfoljelse", "olaga_hot", "valdtakt"] },

@@ -9,6 +9,7 @@ namespace Exchange.Server.Statistics;
 public sealed class IndicatorCatalogue(ExchangeDbContext db, AuditLog audit, TimeProvider time)
 {
     public const int DefaultSuppressionThreshold = 5;
+    public const int DefaultMaxCrossedDimensions = 2;
 
     public async Task<IndicatorEntity> CreateAsync(IndicatorEntity indicator, string actor, CancellationToken cancellationToken)
     {
@@ -25,6 +26,10 @@ public sealed class IndicatorCatalogue(ExchangeDbContext db, AuditLog audit, Tim
         if (indicator.DefinitionVersion == 0)
         {
             indicator.DefinitionVersion = 1;
+        }
+        if (indicator.MaxCrossedDimensions == 0)
+        {
+            indicator.MaxCrossedDimensions = DefaultMaxCrossedDimensions;
         }
         db.Indicators.Add(indicator);
         await audit.SaveWithAuditAsync(db, new AuditRecord(actor, "indicator.created", "indicator", indicator.Code), cancellationToken);
@@ -50,6 +55,10 @@ public sealed class IndicatorCatalogue(ExchangeDbContext db, AuditLog audit, Tim
         indicator.Unit = changes.Unit;
         indicator.ReporterKinds = changes.ReporterKinds;
         indicator.SuppressionThreshold = changes.SuppressionThreshold == 0 ? DefaultSuppressionThreshold : changes.SuppressionThreshold;
+        if (changes.MaxCrossedDimensions != 0)
+        {
+            indicator.MaxCrossedDimensions = changes.MaxCrossedDimensions;
+        }
         if (changes.DefinitionVersion != 0)
         {
             if (changes.DefinitionVersion < indicator.DefinitionVersion)

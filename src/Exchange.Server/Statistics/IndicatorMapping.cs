@@ -22,6 +22,7 @@ internal static class IndicatorMapping
         ReportingLevel = i.ReportingLevel == AreaLevelKind.County ? AreaLevel.County : AreaLevel.Municipality,
         ReportingPeriod = i.ReportingPeriod.ToWire(),
         DefinitionVersion = i.DefinitionVersion,
+        MaxCrossedDimensions = i.MaxCrossedDimensions,
     };
 
     public static IndicatorEntity ToEntity(this Indicator i) => new()
@@ -39,5 +40,6 @@ internal static class IndicatorMapping
         // Validated before: a defined period type.
         ReportingPeriod = i.ReportingPeriod.ToKind() ?? PeriodKind.Month,
         DefinitionVersion = i.DefinitionVersion,
+        MaxCrossedDimensions = i.MaxCrossedDimensions,
     };
 }

@@ -15,19 +15,22 @@ public sealed class ProtectedTables(IServiceScopeFactory scopes, ILogger<Protect
 
     private readonly ConcurrentDictionary<Key, (long Revision, int Threshold, Lazy<Task<ProtectedTable>> Table)> tables = new();
 
+    // A pattern holds for one threshold and one publication depth: either changing makes a new one.
+    private static int Settings(IndicatorEntity indicator) => indicator.SuppressionThreshold * 100 + indicator.MaxCrossedDimensions;
+
     public async Task<ProtectedTable> GetAsync(IndicatorEntity indicator, int version, int year, string county, StatisticsStore store, CancellationToken cancellationToken)
     {
         var key = new Key(indicator.Code, version, year, county);
         var revision = await store.RevisionAsync(indicator.Code, year, cancellationToken);
         while (true)
         {
-            if (tables.TryGetValue(key, out var cached) && cached.Revision == revision && cached.Threshold == indicator.SuppressionThreshold)
+            if (tables.TryGetValue(key, out var cached) && cached.Revision == revision && cached.Threshold == Settings(indicator))
             {
                 return await cached.Table.Value.WaitAsync(cancellationToken);
             }
             // Computed in its own scope and not cancelled by the caller who started it: another caller
             // may be waiting for the same table.
-            var entry = (revision, indicator.SuppressionThreshold, new Lazy<Task<ProtectedTable>>(() => BuildAsync(indicator, version, year, county)));
+            var entry = (revision, Settings(indicator), new Lazy<Task<ProtectedTable>>(() => BuildAsync(indicator, version, year, county)));
             var stored = cached.Table is null ? tables.TryAdd(key, entry) : tables.TryUpdate(key, entry, cached);
             if (stored)
             {
@@ -67,7 +70,7 @@ public sealed class ProtectedTables(IServiceScopeFactory scopes, ILogger<Protect
                 leaves.Add((nodes, row.Count));
             }
         }
-        var table = await Task.Run(() => DisclosureControl.Protect(dims, leaves, indicator.SuppressionThreshold, StatisticsQuery.MaxCrossedDimensions));
+        var table = await Task.Run(() => DisclosureControl.Protect(dims, leaves, indicator.SuppressionThreshold, indicator.MaxCrossedDimensions));
         var primary = table.Status.Count(s => s == Disclosure.Disclosure.Primary);
         var secondary = table.Status.Count(s => s == Disclosure.Disclosure.Secondary);
         var elapsed = (long)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;

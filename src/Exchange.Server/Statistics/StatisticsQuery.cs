@@ -16,13 +16,6 @@ namespace Exchange.Server.Statistics;
 public sealed class StatisticsQuery(IndicatorCatalogue catalogue, StatisticsStore store, ProtectedTables tables, TimeProvider time)
 {
     public const int MaxPageSize = 5000;
-
-    /// <summary>
-    /// How many of an indicator's dimensions one result may break down at once (grouped or filtered
-    /// to one value). Finer tables of sparse registers are almost all small counts: publishing them
-    /// would hide nearly everything around them too.
-    /// </summary>
-    public const int MaxCrossedDimensions = 2;
     private const int MaxYears = 30;
 
     public async Task<QueryStatisticsResponse> QueryAsync(Caller caller, QueryStatisticsRequest request, CancellationToken cancellationToken)
@@ -93,8 +86,10 @@ public sealed class StatisticsQuery(IndicatorCatalogue catalogue, StatisticsStor
                 "Several values of a dimension that is not grouped by would publish their sum, which disclosure control cannot protect: group by the dimension too, or filter on one value.");
         }
         var crossed = request.GroupBy.Union(filters.Keys).Distinct().Count();
-        v.Require(request.OwnCellsOnly || crossed <= MaxCrossedDimensions, "group_by",
-            $"At most {MaxCrossedDimensions} of the indicator's dimensions at once, grouped or filtered: finer tables cannot be protected without hiding nearly all of them. Ask for two at a time.");
+        // Finer tables of a sparse register are almost all small counts: publishing them would hide
+        // nearly everything around them too, so the indicator says how fine results may be.
+        v.Require(request.OwnCellsOnly || crossed <= ind.MaxCrossedDimensions, "group_by",
+            $"This indicator is published by at most {ind.MaxCrossedDimensions} of its dimensions at once (grouped, or filtered to one value): finer tables cannot be protected without hiding nearly all of them.");
         var offset = DecodeOffset(v, request);
         v.ThrowIfAny();
 

@@ -110,6 +110,9 @@ public sealed class IndicatorEntity
 
     /// <summary>Raised when what is counted changes; each cell keeps the version it was reported under.</summary>
     public int DefinitionVersion { get; set; } = 1;
+
+    /// <summary>How many of its dimensions one published cell may break down at once.</summary>
+    public int MaxCrossedDimensions { get; set; } = 2;
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }

@@ -224,8 +224,12 @@ public static class DisclosureControl
                     continue;
                 }
                 tried++;
-                if (Gather(cell, nodes, block, [choice], direction, amount, hideMore: true) is { } change)
+                foreach (var change in new[] { Gather(cell, nodes, block, [choice], direction, amount, hideMore: true), GatherLoose(nodes, block, choice, direction, amount) })
                 {
+                    if (change is null)
+                    {
+                        continue;
+                    }
                     var cost = change.Where(c => c.Value != 0 && status[c.Key] == Disclosure.Free).Sum(c => Math.Pow(1 + levelSum[c.Key], 3));
                     if (cost < bestCost)
                     {
@@ -241,6 +245,118 @@ public static class DisclosureControl
             }
             Hide(best);
             return true;
+        }
+
+        /// <summary>
+        /// A hypercube whose corners reach the reported leaves each where it holds a count, not all
+        /// at the same coordinates: sparse registers rarely have counts at the same place in every
+        /// corner. Every published cell holding an unbalanced set of the chosen leaves then changes,
+        /// and is hidden; the cost decides whether that beats an aligned hypercube.
+        /// </summary>
+        private Dictionary<int, long>? GatherLoose(int[] nodes, int[][] block, int[] choice, int direction, long amount)
+        {
+            var corners = new List<(int[] Nodes, int Sign)> { ((int[])nodes.Clone(), 1) };
+            for (var d = 0; d < dims.Length; d++)
+            {
+                if (choice[d] >= 0)
+                {
+                    corners.AddRange(corners.Select(c => { var n = (int[])c.Nodes.Clone(); n[d] = choice[d]; return (n, -c.Sign); }).ToList());
+                }
+            }
+            var inside = corners.Select(c => block.Where(l => Enumerable.Range(0, dims.Length).All(d => dims[d].IsWithin(l[d], c.Nodes[d]))).ToArray()).ToArray();
+            var change = new Dictionary<int, long>();
+            var remaining = amount;
+            var own = inside[0].OrderByDescending(l => values[table.Index(l)]).ToList();
+            foreach (var anchor in own.Count > 0 ? own : [FirstLeaf(nodes, null)])
+            {
+                var leaves = new int[corners.Count][];
+                leaves[0] = anchor;
+                for (var k = 1; k < corners.Count; k++)
+                {
+                    var decreasing = corners[k].Sign * direction < 0;
+                    // Where the corner must give, a leaf holding a count; alike the anchor where possible.
+                    leaves[k] = inside[k]
+                        .Where(l => !decreasing || values[table.Index(l)] + change.GetValueOrDefault(table.Index(l)) > 0)
+                        .OrderByDescending(l => Enumerable.Range(0, dims.Length).Count(d => l[d] == anchor[d]))
+                        .ThenByDescending(l => values[table.Index(l)]).ThenBy(l => table.Index(l))
+                        .FirstOrDefault() ?? (decreasing ? null! : FirstLeaf(corners[k].Nodes, anchor));
+                    if (leaves[k] is null)
+                    {
+                        return null;
+                    }
+                }
+                var unit = new Dictionary<int, int>();
+                for (var k = 0; k < corners.Count; k++)
+                {
+                    foreach (var x in Containing(leaves[k]))
+                    {
+                        unit[x] = unit.GetValueOrDefault(x) + corners[k].Sign;
+                    }
+                }
+                var step = remaining;
+                foreach (var (x, weight) in unit)
+                {
+                    if (weight == 0)
+                    {
+                        continue;
+                    }
+                    var current = values[x] + change.GetValueOrDefault(x);
+                    var per = Math.Abs(weight);
+                    if (direction * weight < 0)
+                    {
+                        step = Math.Min(step, (current - (status[x] == Disclosure.Primary ? 1 : 0)) / per);
+                    }
+                    else if (status[x] == Disclosure.Primary)
+                    {
+                        step = Math.Min(step, (threshold - 1 - current) / per);
+                    }
+                    if (step <= 0)
+                    {
+                        break;
+                    }
+                }
+                if (step <= 0)
+                {
+                    continue;
+                }
+                foreach (var (x, weight) in unit)
+                {
+                    if (weight != 0)
+                    {
+                        change[x] = change.GetValueOrDefault(x) + direction * weight * step;
+                    }
+                }
+                remaining -= step;
+                if (remaining == 0)
+                {
+                    return change;
+                }
+            }
+            return null;
+        }
+
+        /// <summary>A leaf under the nodes, at the anchor's coordinates where they lie under them.</summary>
+        private int[] FirstLeaf(int[] nodes, int[]? anchor)
+        {
+            var leaf = new int[dims.Length];
+            for (var d = 0; d < dims.Length; d++)
+            {
+                leaf[d] = anchor is not null && dims[d].IsWithin(anchor[d], nodes[d]) ? anchor[d] : dims[d].LeavesUnder[nodes[d]][0];
+            }
+            return leaf;
+        }
+
+        /// <summary>Every cell that holds the leaf: its own and every total above it.</summary>
+        private List<int> Containing(int[] leaf)
+        {
+            var cells = new List<int> { 0 };
+            for (var d = 0; d < dims.Length; d++)
+            {
+                var stride = table.Strides[d];
+                var path = dims[d].PathUp(leaf[d], dims[d].Root);
+                cells = [.. cells.SelectMany(c => path.Select(n => c + n * stride))];
+            }
+            return cells;
         }
 
         private void Hide(Dictionary<int, long> change)

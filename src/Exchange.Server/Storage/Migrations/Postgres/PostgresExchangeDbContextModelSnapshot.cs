@@ -345,6 +345,9 @@ namespace Exchange.Server.Storage.Migrations.Postgres
                     b.Property<int>("Goal")
                         .HasColumnType("integer");
 
+                    b.Property<int>("MaxCrossedDimensions")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)

@@ -339,6 +339,9 @@ namespace Exchange.Server.Storage.Migrations.Sqlite
                     b.Property<int>("Goal")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("MaxCrossedDimensions")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
