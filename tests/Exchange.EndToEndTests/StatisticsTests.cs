@@ -299,4 +299,48 @@ public class StatisticsTests(ExchangeServer server)
         var own = await police.Statistics.QueryStatisticsAsync(new QueryStatisticsRequest { IndicatorCode = indicator.Code, FromPeriod = Quarter(LastYear, 1), OwnCellsOnly = true });
         Assert.Equal(3, own.Cells.Single().Count);
     }
+
+    [Fact]
+    public async Task Own_cells_and_their_history_page_through_filters_in_order()
+    {
+        var indicator = await server.NewIndicatorAsync(AuthorityKind.Police);
+        var (police, _) = await server.NewAuthorityInAsync(AuthorityKind.Police, ["22"], "statistics.report");
+        using var _ = police;
+        string[] areas = ["2260", "2262", "2280", "2281", "2282", "2283", "2284"];
+        var cells = (from q in Enumerable.Range(1, 3) from a in areas from v in indicator.Combinations() select indicator.Cell(Quarter(LastYear, q), a, q * 10 + Array.IndexOf(areas, a), v)).ToArray();
+        await police.SubmitAsync(cells);
+        // A correction of every Sundsvall cell of the first quarter: each then has two values.
+        await police.SubmitAsync([.. cells.Where(c => c.Period.Number == 1 && c.AreaCode == "2281").Select(c => { var d = c.Clone(); d.Count += 100; return d; })]);
+
+        var request = new QueryStatisticsRequest
+        {
+            IndicatorCode = indicator.Code, FromPeriod = Quarter(LastYear, 1), ToPeriod = Quarter(LastYear, 3), OwnCellsOnly = true, PageSize = 4,
+            AreaCodes = { "2284", "2281" }, Filters = { new DimensionFilter { Dimension = "sex", Values = { "female" } } },
+        };
+        var own = await police.QueryEveryPageAsync(request);
+
+        var expected = cells.Where(c => c.AreaCode is "2281" or "2284" && c.Dimensions[0].Value == "female")
+            .Select(c => (c.Period.Number, c.AreaCode, Age: c.Dimensions[1].Value, Count: c.Count + (c.Period.Number == 1 && c.AreaCode == "2281" ? 100 : 0)))
+            .OrderBy(c => c.Number).ThenBy(c => c.AreaCode, StringComparer.Ordinal).ThenBy(c => c.Age, StringComparer.Ordinal).ToList();
+        Assert.Equal(expected, own.Select(c => (c.Period.Number, c.AreaCode, c.Dimensions.Single(d => d.Dimension == "age").Value, c.Count)).ToList());
+        // A token of one request does not page another.
+        var first = await police.Statistics.QueryStatisticsAsync(request);
+        var other = request.Clone();
+        other.AreaCodes.Clear();
+        other.PageToken = first.NextPageToken;
+        Assert.Equal(["page_token"], Fields(await RpcAssert.FailsWith(StatusCode.InvalidArgument, () => police.Statistics.QueryStatisticsAsync(other).ResponseAsync)));
+
+        var history = new List<CellRevision>();
+        var revisions = new ListCellRevisionsRequest { IndicatorCode = indicator.Code, FromPeriod = Quarter(LastYear, 1), ToPeriod = Quarter(LastYear, 1), PageSize = 5 };
+        do
+        {
+            var page = await police.Statistics.ListCellRevisionsAsync(revisions);
+            history.AddRange(page.Revisions);
+            revisions.PageToken = page.NextPageToken;
+        }
+        while (revisions.PageToken.Length > 0);
+        Assert.Equal(7 * 6 + 6, history.Count);
+        Assert.Equal(6, history.Count(r => r.ReplacedAt is not null));
+        Assert.All(history.Where(r => r.ReplacedAt is not null), r => Assert.Equal("2281", r.Cell.AreaCode));
+    }
 }

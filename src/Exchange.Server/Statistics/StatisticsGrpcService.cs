@@ -110,46 +110,50 @@ public sealed class StatisticsGrpcService(IndicatorCatalogue catalogue, Statisti
         }
         var (kind, from, to) = StatisticsQuery.CheckRange(v, indicator!, request.FromPeriod, request.ToPeriod, exact: true);
         Paging.CheckPageSize(v, request.PageSize, StatisticsQuery.MaxPageSize);
-        var after = Paging.Decode(v, "revisions", request.PageToken);
-        var offset = after is null ? 0 : int.TryParse(after, System.Globalization.CultureInfo.InvariantCulture, out var o) && o > 0 ? o : -1;
-        v.Require(offset >= 0, "page_token", "Not a page token of this list; pass next_page_token unchanged.");
+        var fingerprint = StatisticsQuery.Fingerprint(request);
+        var after = StatisticsQuery.DecodeKey(v, "revisions", request.PageToken, fingerprint);
         v.ThrowIfAny();
 
-        var rows = await store.RevisionsAsync(context.GetCaller().AuthorityId, indicator!.Code, from.Year, to.Year, context.CancellationToken);
-        var low = Periods.Ordinal(kind, from.Year, from.Number);
-        var high = Periods.Ordinal(kind, to.Year, to.Number);
-        var selected = rows.Where(r => Periods.Ordinal(kind, r.Key.Year, r.Key.PeriodNumber) is var x && x >= low && x <= high)
-            .OrderBy(r => r.Key.Year).ThenBy(r => r.Key.PeriodNumber).ThenBy(r => r.Key.AreaCode, StringComparer.Ordinal)
-            .ThenBy(r => r.Key.Dimensions, StringComparer.Ordinal).ThenBy(r => r.Key.DefinitionVersion).ThenBy(r => r.ReplacedAt is null).ThenBy(r => r.ReportedAt)
-            .ToList();
+        // A page of the caller's cells, every version, each with all the values it has had.
         var size = Paging.Size(request.PageSize, 1000);
+        var range = new CellRange(from.Year, from.Number, to.Year, to.Number, [], new Dictionary<string, HashSet<string>>());
+        var cells = await store.OwnCellsPageAsync(context.GetCaller().AuthorityId, indicator!.Code, version: null, range, after, size + 1, context.CancellationToken);
+        var page = cells.Take(size).ToList();
+        var earlier = await store.EarlierValuesAsync([.. page.Select(c => c.Id)], context.CancellationToken);
         var response = new ListCellRevisionsResponse();
-        foreach (var r in selected.Skip(offset).Take(size))
+        foreach (var c in page)
         {
-            var revision = new CellRevision
+            Cell Value(long count) => new()
             {
-                Cell = new Cell
-                {
-                    IndicatorCode = r.Key.IndicatorCode,
-                    Period = new Period { Type = kind.ToWire(), Year = r.Key.Year, Number = r.Key.PeriodNumber },
-                    AreaCode = r.Key.AreaCode,
-                    Dimensions = { r.Key.Dimensions.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=', 2)).Select(p => new DimensionValue { Dimension = p[0], Value = p[^1] }) },
-                    Count = r.Count,
-                },
-                SubmissionId = r.SubmissionId,
-                ReportedAt = Timestamp.FromDateTimeOffset(r.ReportedAt),
-                DefinitionVersion = r.Key.DefinitionVersion,
+                IndicatorCode = c.IndicatorCode,
+                Period = new Period { Type = kind.ToWire(), Year = c.Year, Number = c.PeriodNumber },
+                AreaCode = c.AreaCode,
+                Dimensions = { c.Dimensions.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=', 2)).Select(p => new DimensionValue { Dimension = p[0], Value = p[^1] }) },
+                Count = count,
             };
-            if (r.ReplacedAt is { } replacedAt)
+            foreach (var r in earlier[c.Id])
             {
-                revision.ReplacedAt = Timestamp.FromDateTimeOffset(replacedAt);
-                revision.ReplacedBySubmissionId = r.ReplacedBySubmissionId!;
+                response.Revisions.Add(new CellRevision
+                {
+                    Cell = Value(r.Count),
+                    SubmissionId = r.SubmissionId,
+                    ReportedAt = Timestamp.FromDateTimeOffset(r.ReportedAt),
+                    ReplacedAt = Timestamp.FromDateTimeOffset(r.ReplacedAt),
+                    ReplacedBySubmissionId = r.ReplacedBySubmissionId,
+                    DefinitionVersion = c.DefinitionVersion,
+                });
             }
-            response.Revisions.Add(revision);
+            response.Revisions.Add(new CellRevision
+            {
+                Cell = Value(c.Count),
+                SubmissionId = c.SubmissionId,
+                ReportedAt = Timestamp.FromDateTimeOffset(c.ReportedAt),
+                DefinitionVersion = c.DefinitionVersion,
+            });
         }
-        if (offset + size < selected.Count)
+        if (cells.Count > size)
         {
-            response.NextPageToken = Paging.Encode("revisions", (offset + size).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            response.NextPageToken = StatisticsQuery.EncodeKey("revisions", fingerprint, page[^1]);
         }
         return response;
     }

@@ -90,15 +90,30 @@ public sealed class StatisticsQuery(IndicatorCatalogue catalogue, StatisticsStor
         // nearly everything around them too, so the indicator says how fine results may be.
         v.Require(request.OwnCellsOnly || crossed <= ind.MaxCrossedDimensions, "group_by",
             $"This indicator is published by at most {ind.MaxCrossedDimensions} of its dimensions at once (grouped, or filtered to one value): finer tables cannot be protected without hiding nearly all of them.");
+        var size = Paging.Size(request.PageSize, 1000);
+        if (request.OwnCellsOnly)
+        {
+            var after = DecodeKey(v, "own-cells", request.PageToken, Fingerprint(request));
+            v.ThrowIfAny();
+            var range = new CellRange(from.Year, from.Number, to.Year, to.Number, [.. request.AreaCodes], filters);
+            var rows = await store.OwnCellsPageAsync(caller.AuthorityId, ind.Code, version, range, after, size + 1, cancellationToken);
+            var own = new QueryStatisticsResponse
+            {
+                SuppressionThreshold = ind.SuppressionThreshold,
+                DefinitionVersion = version,
+                Cells = { rows.Take(size).Select(r => OwnCell(ind, r)) },
+            };
+            if (rows.Count > size)
+            {
+                own.NextPageToken = EncodeKey("own-cells", Fingerprint(request), rows[size - 1]);
+            }
+            return own;
+        }
+
         var offset = DecodeOffset(v, request);
         v.ThrowIfAny();
 
-        var today = Periods.TodayInSweden(time);
-        var cells = request.OwnCellsOnly
-            ? await OwnCellsAsync(caller, ind, version, from, to, request, filters, today, cancellationToken)
-            : await AggregatesAsync(ind, version, kind, from, to, areaLevel, request, filters, today, cancellationToken);
-
-        var size = Paging.Size(request.PageSize, 1000);
+        var cells = await AggregatesAsync(ind, version, kind, from, to, areaLevel, request, filters, Periods.TodayInSweden(time), cancellationToken);
         var response = new QueryStatisticsResponse
         {
             SuppressionThreshold = ind.SuppressionThreshold,
@@ -110,6 +125,42 @@ public sealed class StatisticsQuery(IndicatorCatalogue catalogue, StatisticsStor
             response.NextPageToken = Paging.Encode("statistics", $"{Fingerprint(request)}:{offset + size}");
         }
         return response;
+    }
+
+    /// <summary>A keyset page token: the last cell of a page, bound to the request it pages.</summary>
+    internal static string EncodeKey(string kind, string fingerprint, StatisticsCellEntity last) =>
+        Paging.Encode(kind, string.Join('|', fingerprint, last.Year, last.PeriodNumber, last.AreaCode, last.DefinitionVersion, last.Dimensions));
+
+    internal static CellKey? DecodeKey(FieldViolations v, string kind, string token, string fingerprint)
+    {
+        var key = Paging.Decode(v, kind, token);
+        if (key is null)
+        {
+            return null;
+        }
+        var parts = key.Split('|', 6);
+        if (parts.Length == 6 && parts[0] == fingerprint
+            && int.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out var year)
+            && int.TryParse(parts[2], System.Globalization.CultureInfo.InvariantCulture, out var number)
+            && int.TryParse(parts[4], System.Globalization.CultureInfo.InvariantCulture, out var version))
+        {
+            return new CellKey("", version, year, number, parts[3], parts[5]);
+        }
+        v.Add("page_token", "Not a page token of this request; pass next_page_token unchanged with the same request.");
+        return null;
+    }
+
+    private static ResultCell OwnCell(IndicatorEntity indicator, StatisticsCellEntity row)
+    {
+        var values = row.Dimensions.Split(';').Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[^1], StringComparer.Ordinal);
+        return new ResultCell
+        {
+            Period = new Period { Type = indicator.ReportingPeriod.ToWire(), Year = row.Year, Number = row.PeriodNumber },
+            AreaCode = row.AreaCode,
+            Dimensions = { indicator.Dimensions.Select(d => new DimensionValue { Dimension = d.Code, Value = values.GetValueOrDefault(d.Code, "") }) },
+            Status = CellStatus.Own,
+            Count = row.Count,
+        };
     }
 
     /// <summary>Checks a period range: of one type, the indicator's reporting period or coarser (exactly it for raw cells).</summary>
@@ -279,36 +330,13 @@ public sealed class StatisticsQuery(IndicatorCatalogue catalogue, StatisticsStor
         return Walk(0);
     }
 
-    private async Task<List<ResultCell>> OwnCellsAsync(Caller caller, IndicatorEntity indicator, int version, Period from, Period to, QueryStatisticsRequest request,
-        Dictionary<string, HashSet<string>> filters, DateOnly today, CancellationToken cancellationToken)
-    {
-        var kind = indicator.ReportingPeriod;
-        var rows = await store.OwnCellsAsync(caller.AuthorityId, indicator.Code, version, from.Year, to.Year, cancellationToken);
-        var areas = request.AreaCodes.ToHashSet(StringComparer.Ordinal);
-        var low = Periods.Ordinal(kind, from.Year, from.Number);
-        var high = Periods.Ordinal(kind, to.Year, to.Number);
-        return [.. rows
-            .Where(r => Periods.Ordinal(kind, r.Year, r.PeriodNumber) is var o && o >= low && o <= high)
-            .Where(r => areas.Count == 0 || areas.Contains(r.AreaCode))
-            .Select(r => (Row: r, Values: r.Dimensions.Split(';').Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[^1], StringComparer.Ordinal)))
-            .Where(x => filters.All(f => x.Values.TryGetValue(f.Key, out var value) && f.Value.Contains(value)))
-            .OrderBy(x => x.Row.Year).ThenBy(x => x.Row.PeriodNumber).ThenBy(x => x.Row.AreaCode, StringComparer.Ordinal).ThenBy(x => x.Row.Dimensions, StringComparer.Ordinal)
-            .Select(x => new ResultCell
-            {
-                Period = new Period { Type = kind.ToWire(), Year = x.Row.Year, Number = x.Row.PeriodNumber },
-                AreaCode = x.Row.AreaCode,
-                Dimensions = { indicator.Dimensions.Select(d => new DimensionValue { Dimension = d.Code, Value = x.Values.GetValueOrDefault(d.Code, "") }) },
-                Status = CellStatus.Own,
-                Count = x.Row.Count,
-            })];
-    }
-
     /// <summary>What a page token is bound to: the query without its paging.</summary>
-    private static string Fingerprint(QueryStatisticsRequest request)
+    internal static string Fingerprint<T>(T request) where T : Google.Protobuf.IMessage<T>
     {
         var copy = request.Clone();
-        copy.PageSize = 0;
-        copy.PageToken = "";
+        // The page size may change from page to page; everything else must stay.
+        copy.Descriptor.FindFieldByName("page_size").Accessor.Clear(copy);
+        copy.Descriptor.FindFieldByName("page_token").Accessor.Clear(copy);
         return Convert.ToHexStringLower(SHA256.HashData(Google.Protobuf.MessageExtensions.ToByteArray(copy)))[..16];
     }
 

@@ -11,8 +11,8 @@ namespace Exchange.Server.Statistics;
 /// <summary>The outcome of a stored submission, first time or replayed.</summary>
 public sealed record StoredSubmission(string SubmissionId, int CellCount, int ReplacedCount, DateTimeOffset ReceivedAt, bool Replayed);
 
-/// <summary>One value a reporter's cell has had.</summary>
-public sealed record CellRevisionRow(CellKey Key, long Count, string SubmissionId, DateTimeOffset ReportedAt, string? ReplacedBySubmissionId, DateTimeOffset? ReplacedAt);
+/// <summary>Which of a reporter's cells to read: a period range of the reporting period, areas (all when empty), dimension values.</summary>
+public sealed record CellRange(int FromYear, int FromNumber, int ToYear, int ToNumber, IReadOnlyList<string> Areas, IReadOnlyDictionary<string, HashSet<string>> Filters);
 
 /// <summary>
 /// Stores reported cells: a whole submission in one transaction or nothing; once per request_id;
@@ -257,32 +257,44 @@ public sealed class StatisticsStore(ExchangeDbContext db, TimeProvider time)
         return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 
-    /// <summary>The caller's own current cells of an indicator's version and years, for its raw query.</summary>
-    public async Task<List<StatisticsCellEntity>> OwnCellsAsync(string reporterId, string indicator, int version, int fromYear, int toYear, CancellationToken cancellationToken) =>
-        await db.StatisticsCells.AsNoTracking()
-            .Where(c => c.ReporterId == reporterId && c.IndicatorCode == indicator && c.DefinitionVersion == version && c.Year >= fromYear && c.Year <= toYear)
-            .ToListAsync(cancellationToken);
-
-    /// <summary>Every value of the caller's own cells in the years, current and replaced.</summary>
-    public async Task<List<CellRevisionRow>> RevisionsAsync(string reporterId, string indicator, int fromYear, int toYear, CancellationToken cancellationToken)
+    /// <summary>
+    /// A page of the caller's own current cells, in order of period, area and dimension values,
+    /// filtered and paged in the database: a reporter may hold a million cells.
+    /// </summary>
+    public async Task<List<StatisticsCellEntity>> OwnCellsPageAsync(string reporterId, string indicator, int? version, CellRange range, CellKey? after, int take, CancellationToken cancellationToken)
     {
-        var cells = await db.StatisticsCells.AsNoTracking()
-            .Where(c => c.ReporterId == reporterId && c.IndicatorCode == indicator && c.Year >= fromYear && c.Year <= toYear)
-            .ToListAsync(cancellationToken);
-        var history = await db.StatisticsCellRevisions.AsNoTracking()
-            .Where(r => db.StatisticsCells.Any(c => c.Id == r.CellId && c.ReporterId == reporterId && c.IndicatorCode == indicator && c.Year >= fromYear && c.Year <= toYear))
-            .ToListAsync(cancellationToken);
-        var byCell = history.ToLookup(r => r.CellId);
-        var rows = new List<CellRevisionRow>();
-        foreach (var c in cells)
+        var query = db.StatisticsCells.AsNoTracking().Where(c => c.ReporterId == reporterId && c.IndicatorCode == indicator);
+        if (version is { } v)
         {
-            var key = new CellKey(c.IndicatorCode, c.DefinitionVersion, c.Year, c.PeriodNumber, c.AreaCode, c.Dimensions);
-            rows.AddRange(byCell[c.Id].OrderBy(r => r.ReportedAt).ThenBy(r => r.Id)
-                .Select(r => new CellRevisionRow(key, r.Count, r.SubmissionId, r.ReportedAt, r.ReplacedBySubmissionId, r.ReplacedAt)));
-            rows.Add(new CellRevisionRow(key, c.Count, c.SubmissionId, c.ReportedAt, null, null));
+            query = query.Where(c => c.DefinitionVersion == v);
         }
-        return rows;
+        var (fromYear, fromNumber, toYear, toNumber) = (range.FromYear, range.FromNumber, range.ToYear, range.ToNumber);
+        query = query.Where(c => (c.Year > fromYear || (c.Year == fromYear && c.PeriodNumber >= fromNumber)) && (c.Year < toYear || (c.Year == toYear && c.PeriodNumber <= toNumber)));
+        if (range.Areas.Count > 0)
+        {
+            var areas = range.Areas;
+            query = query.Where(c => areas.Contains(c.AreaCode));
+        }
+        foreach (var (dimension, values) in range.Filters)
+        {
+            // Dimensions are stored as "code=value;code=value": a value is matched with its separators.
+            var patterns = values.Select(value => $";{dimension}={value};").ToList();
+            query = query.Where(c => patterns.Any(p => (";" + c.Dimensions + ";").Contains(p)));
+        }
+        if (after is { } a)
+        {
+            query = query.Where(c => c.Year > a.Year || (c.Year == a.Year && (c.PeriodNumber > a.PeriodNumber || (c.PeriodNumber == a.PeriodNumber
+                && (c.AreaCode.CompareTo(a.AreaCode) > 0 || (c.AreaCode == a.AreaCode && (c.Dimensions.CompareTo(a.Dimensions) > 0
+                    || (c.Dimensions == a.Dimensions && c.DefinitionVersion > a.DefinitionVersion))))))));
+        }
+        return await query.OrderBy(c => c.Year).ThenBy(c => c.PeriodNumber).ThenBy(c => c.AreaCode).ThenBy(c => c.Dimensions).ThenBy(c => c.DefinitionVersion)
+            .Take(take).ToListAsync(cancellationToken);
     }
+
+    /// <summary>Every value the given cells have had before their current one, oldest first.</summary>
+    public async Task<ILookup<long, StatisticsCellRevisionEntity>> EarlierValuesAsync(IReadOnlyCollection<long> cellIds, CancellationToken cancellationToken) =>
+        (await db.StatisticsCellRevisions.AsNoTracking().Where(r => cellIds.Contains(r.CellId)).OrderBy(r => r.ReportedAt).ThenBy(r => r.Id).ToListAsync(cancellationToken))
+        .ToLookup(r => r.CellId);
 
     /// <summary>The revision of an indicator's year: it moves with every submission touching it.</summary>
     public async Task<long> RevisionAsync(string indicator, int year, CancellationToken cancellationToken) =>
