@@ -53,7 +53,9 @@ internal static class IndicatorCommands
                 indicator.Dimensions.Add(ParseDimension(spec));
             }
             var response = await client.Admin.CreateIndicatorAsync(new CreateIndicatorRequest { Indicator = indicator }, cancellationToken: ct);
-            output.Write(response, w => w.WriteLine($"Added indicator {response.Indicator.Code} (goal {(int)response.Indicator.Goal}, threshold {response.Indicator.SuppressionThreshold})."));
+            var added = response.Indicator;
+            output.Write(response, w => w.WriteLine(
+                $"Added indicator {added.Code} (goal {(int)added.Goal}, reported per {added.ReportingPeriod.ToString().ToLowerInvariant()} and {(added.ReportingLevel == AreaLevel.County ? "county" : "kommun")}, threshold {added.SuppressionThreshold}, {added.MaxCrossedDimensions} dimension(s) at once). Its code, goal, dimensions, level and period are fixed from now on."));
         });
         return command;
     }
@@ -85,9 +87,10 @@ internal static class IndicatorCommands
                     }),
                 },
             };
-            output.Write(result, _ => output.Table(["CODE", "GOAL", "UNIT", "REPORTERS", "DIMENSIONS", "THRESHOLD", "ENABLED"],
+            output.Write(result, _ => output.Table(["CODE", "GOAL", "UNIT", "REPORTERS", "PER", "AT", "DIMENSIONS", "THRESHOLD", "ENABLED"],
                 result.Indicators.Select(i => (IReadOnlyList<string>)[i.Code, ((int)i.Goal).ToString(System.Globalization.CultureInfo.InvariantCulture), i.Unit,
-                    string.Join(",", i.ReporterKinds.Select(Kinds.Name)), string.Join(",", i.Dimensions.Select(d => d.Code)),
+                    string.Join(",", i.ReporterKinds.Select(Kinds.Name)), i.ReportingPeriod.ToString().ToLowerInvariant(), i.ReportingLevel == AreaLevel.County ? "county" : "kommun",
+                    string.Join(",", i.Dimensions.Select(d => d.Code)),
                     i.SuppressionThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture), i.Enabled ? "yes" : "no"])));
         });
         return command;
@@ -113,7 +116,7 @@ internal static class IndicatorCommands
             {
                 Tables.Fields(w, ("Code", i.Code), ("Name", i.Name), ("Goal", ((int)i.Goal).ToString(System.Globalization.CultureInfo.InvariantCulture)), ("Unit", i.Unit),
                     ("Reporters", string.Join(", ", i.ReporterKinds.Select(Kinds.Name))), ("Threshold", i.SuppressionThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                    ("Reported by", i.ReportingLevel == AreaLevel.County ? "county" : "municipality"), ("Reported for", i.ReportingPeriod.ToString().ToLowerInvariant()),
+                    ("Reported at", i.ReportingLevel == AreaLevel.County ? "county (county code)" : "kommun (kommunkod)"), ("Reported per", i.ReportingPeriod.ToString().ToLowerInvariant()),
                     ("Definition version", i.DefinitionVersion.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                     ("Dimensions at once", i.MaxCrossedDimensions.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                     ("Enabled", i.Enabled ? "yes" : "no"), ("Description", i.Description));

@@ -129,6 +129,10 @@ public static class AdminRequestValidator
             v.Require(indicator.Dimensions.Select(d => d.Code).Distinct().Count() == indicator.Dimensions.Count, "indicator.dimensions", "Each dimension code once.");
             v.Require(indicator.ReportingLevel is AreaLevel.Municipality or AreaLevel.County, "indicator.reporting_level", "MUNICIPALITY or COUNTY: the area level cells are reported at.");
             v.Require(indicator.ReportingPeriod is PeriodType.Month or PeriodType.Quarter or PeriodType.Year, "indicator.reporting_period", "MONTH, QUARTER or YEAR: the period cells are reported for.");
+            // A municipality or a shelter speaks for kommuner, never for a whole county.
+            v.Require(indicator.ReportingLevel != AreaLevel.County || !indicator.ReporterKinds.Any(k => k is AuthorityKind.Municipality or AuthorityKind.Shelter),
+                "indicator.reporting_level", "A county-level indicator is reported by the police, the region or the county: a municipality or a shelter reports for its kommuner only.");
+            v.Require(indicator.MaxCrossedDimensions <= Math.Max(1, indicator.Dimensions.Count), "indicator.max_crossed_dimensions", "At most the indicator's number of dimensions.");
         }
         v.Require(indicator.MaxCrossedDimensions is >= 0 and <= 8, "indicator.max_crossed_dimensions", "1–8 dimensions one result may break down at once, or 0 for the default 2 (on update: keep it).");
         v.Require(indicator.DefinitionVersion is >= 0 and <= 1000, "indicator.definition_version", creating ? "0 or 1 for a new indicator's first definition." : "0 to keep it, or a higher version than the current one.");

@@ -51,9 +51,14 @@ public sealed class CellRules(IReadOnlyDictionary<string, IndicatorEntity> indic
         }
 
         var period = cell.Period;
-        if (!Periods.IsWellFormed(period) || period.Type.ToKind() != indicator.ReportingPeriod)
+        var reported = indicator.ReportingPeriod.ToString().ToLowerInvariant();
+        if (!Periods.IsWellFormed(period))
         {
-            Violate($"{field}.period", $"A {indicator.ReportingPeriod.ToString().ToLowerInvariant()} (the indicator's reporting period): year {Periods.FirstYear}–{Periods.LastYear}, month 1–12, quarter 1–4, or number 0 for a year.", permission: false);
+            Violate($"{field}.period", $"A {reported} (the indicator's reporting period): year {Periods.FirstYear}–{Periods.LastYear}, month 1–12, quarter 1–4, or number 0 for a year.", permission: false);
+        }
+        else if (period.Type.ToKind() != indicator.ReportingPeriod)
+        {
+            Violate($"{field}.period", $"This indicator is reported per {reported}; the cell's period is a {period.Type.ToKind().ToString()!.ToLowerInvariant()}.", permission: false);
         }
         else if (Periods.Start(indicator.ReportingPeriod, period.Year, period.Number) > today)
         {

@@ -15,6 +15,51 @@ public sealed class ProtectedTables(IServiceScopeFactory scopes, ILogger<Protect
 
     private readonly ConcurrentDictionary<Key, (long Revision, int Threshold, Lazy<Task<ProtectedTable>> Table)> tables = new();
 
+    // Keys being recomputed after a submission, and whether another submission came meanwhile.
+    private readonly ConcurrentDictionary<Key, bool> warming = new();
+
+    /// <summary>
+    /// Recomputes, in the background, the tables a submission touched, so that the next reader finds
+    /// them ready. Submissions in quick succession cause one more run, not one each.
+    /// </summary>
+    public void Refresh(IEnumerable<(string Indicator, int Version, int Year, string County)> touched)
+    {
+        foreach (var (indicator, version, year, county) in touched.Distinct())
+        {
+            var key = new Key(indicator, version, year, county);
+            if (!warming.TryAdd(key, false))
+            {
+                warming[key] = true;
+                continue;
+            }
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    do
+                    {
+                        warming[key] = false;
+                        await using var scope = scopes.CreateAsyncScope();
+                        var catalogue = scope.ServiceProvider.GetRequiredService<IndicatorCatalogue>();
+                        if (await catalogue.FindAsync(indicator, CancellationToken.None) is { } entity && entity.DefinitionVersion >= version)
+                        {
+                            await GetAsync(entity, version, year, county, scope.ServiceProvider.GetRequiredService<StatisticsStore>(), CancellationToken.None);
+                        }
+                    }
+                    while (warming.TryGetValue(key, out var again) && again);
+                }
+                catch (Exception e)
+                {
+                    StatisticsLog.RefreshFailed(logger, indicator, year, county, e);
+                }
+                finally
+                {
+                    warming.TryRemove(key, out _);
+                }
+            });
+        }
+    }
+
     // A pattern holds for one threshold and one publication depth: either changing makes a new one.
     private static int Settings(IndicatorEntity indicator) => indicator.SuppressionThreshold * 100 + indicator.MaxCrossedDimensions;
 
@@ -91,6 +136,9 @@ public sealed class ProtectedTables(IServiceScopeFactory scopes, ILogger<Protect
 
 internal static partial class StatisticsLog
 {
+    [LoggerMessage(EventId = 7002, Level = LogLevel.Warning, Message = "Recomputing the protected table {Indicator} {Year} county {County} after a submission failed; the next query computes it")]
+    public static partial void RefreshFailed(ILogger logger, string indicator, int year, string county, Exception exception);
+
     [LoggerMessage(EventId = 7001, Level = LogLevel.Information,
         Message = "Protected table {Indicator} v{Version} {Year} county {County}: {Cells} cells, {Primary} A, {Secondary} D, withheld {Withheld}, {ElapsedMs} ms")]
     public static partial void TableProtected(ILogger logger, string indicator, int version, int year, string county, int cells, int primary, int secondary, bool withheld, long elapsedMs);

@@ -8,7 +8,7 @@ namespace Exchange.Server.Statistics;
 
 /// <summary>StatisticsService on the wire. Access is enforced before any method runs (see AccessInterceptor).</summary>
 [BindServiceMethod(typeof(StatisticsGrpcService), nameof(BindService))]
-public sealed class StatisticsGrpcService(IndicatorCatalogue catalogue, StatisticsStore store, StatisticsQuery query, TimeProvider time) : StatisticsService.StatisticsServiceBase
+public sealed class StatisticsGrpcService(IndicatorCatalogue catalogue, StatisticsStore store, StatisticsQuery query, ProtectedTables tables, TimeProvider time) : StatisticsService.StatisticsServiceBase
 {
     /// <summary>Cells in one SubmitStatistics request and in one upload chunk.</summary>
     public const int MaxCellsPerMessage = 10_000;
@@ -49,7 +49,7 @@ public sealed class StatisticsGrpcService(IndicatorCatalogue catalogue, Statisti
             }
         }
         rules.ThrowIfAny();
-        var stored = await store.StoreAsync(context.GetCaller().AuthorityId, request.RequestId, cells, context.CancellationToken);
+        var stored = await StoreAsync(context, request.RequestId, cells);
         return new SubmitStatisticsResponse { Result = ToProto(stored) };
     }
 
@@ -93,7 +93,7 @@ public sealed class StatisticsGrpcService(IndicatorCatalogue catalogue, Statisti
         empty.Require(chunk == 0 || received > 0, "cells", "The upload carried no cells.");
         empty.ThrowIfAny();
         rules.ThrowIfAny();
-        var stored = await store.StoreAsync(context.GetCaller().AuthorityId, requestId!, cells, context.CancellationToken);
+        var stored = await StoreAsync(context, requestId!, cells);
         return new UploadStatisticsResponse { Result = ToProto(stored) };
     }
 
@@ -156,6 +156,16 @@ public sealed class StatisticsGrpcService(IndicatorCatalogue catalogue, Statisti
             response.NextPageToken = StatisticsQuery.EncodeKey("revisions", fingerprint, page[^1]);
         }
         return response;
+    }
+
+    private async Task<StoredSubmission> StoreAsync(ServerCallContext context, string requestId, List<ReportedCell> cells)
+    {
+        var stored = await store.StoreAsync(context.GetCaller().AuthorityId, requestId, cells, context.CancellationToken);
+        if (!stored.Replayed)
+        {
+            tables.Refresh(cells.Select(c => (c.Key.IndicatorCode, c.Key.DefinitionVersion, c.Key.Year, c.Key.AreaCode[..2])));
+        }
+        return stored;
     }
 
     private async Task<CellRules> RulesAsync(ServerCallContext context) =>
