@@ -159,7 +159,7 @@ public static class StatisticsClientExtensions
             {
                 var count = Math.Min(chunkSize, cells.Count - offset);
                 // request_id on the first chunk only: the server takes it from there for the whole stream.
-                var chunk = new UploadStatisticsRequest { RequestId = offset == 0 ? requestId : "", Cells = { cells.GetRange(offset, count) } };
+                var chunk = new UploadStatisticsRequest { RequestId = offset == 0 ? requestId : "", Cells = { cells.GetRange(offset, count) }, Last = offset + count == cells.Count };
                 await call.RequestStream.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
                 progress?.Report(new ReportProgress(offset + count, cells.Count, attempt, null));
             }

@@ -35,7 +35,7 @@ public class StatisticsClientExtensionsTests
     }
 
     [Fact]
-    public async Task Load_of_25000_cells_goes_in_one_upload_stream_of_5_chunks_with_the_request_id_on_the_first()
+    public async Task Load_of_25000_cells_goes_in_one_upload_stream_of_5_chunks_with_the_request_id_on_the_first_and_last_on_the_last()
     {
         var cells = Cells(25_000);
 
@@ -45,6 +45,7 @@ public class StatisticsClientExtensionsTests
         var chunks = Assert.Single(server.Uploads);
         Assert.Equal([5_000, 5_000, 5_000, 5_000, 5_000], chunks.Select(c => c.Cells.Count));
         Assert.Equal(["upload-1", "", "", "", ""], chunks.Select(c => c.RequestId));
+        Assert.Equal([false, false, false, false, true], chunks.Select(c => c.Last));
         Assert.Equal(cells, chunks.SelectMany(c => c.Cells));
         Assert.Equal(25_000, result.CellCount);
     }

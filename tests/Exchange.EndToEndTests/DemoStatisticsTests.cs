@@ -53,12 +53,27 @@ public class ReadmeStatisticsExampleTests(DemoStatisticsServer server, ITestOutp
     [Fact]
     public async Task The_police_report_a_quarter_and_the_county_reads_it_by_municipality_and_offence()
     {
+        // A plausible quarter: about 450 offences, spread as the county's population and as such
+        // offences are (mostly misshandel, mostly women, mostly partners), drawn at random.
         var random = new Random(2026);
-        string[] kommuner = ["2260", "2262", "2280", "2281", "2282", "2283", "2284"];
-        string[] offences = ["misshandel", "grov_kvinnofridskrankning", "grov_fridskrankning", "olaga_forfoljelse", "olaga_hot", "valdtakt"];
-        var register = (from k in kommuner from o in offences from s in new[] { "female", "male" } from a in new[] { "0_17", "18_29", "30_49", "50_64", "65_plus" }
-                        from r in new[] { "partner_or_former_partner", "other_family", "other_acquaintance" }
-                        select new Row(k, o, s, a, r, random.Next(10) < 7 ? 0 : random.Next(1, k == "2281" ? 12 : 4))).ToList();
+        var population = new Dictionary<string, double> { ["2260"] = 9, ["2262"] = 18, ["2280"] = 25, ["2281"] = 100, ["2282"] = 18, ["2283"] = 19, ["2284"] = 56 };
+        var offences = new Dictionary<string, double> { ["misshandel"] = 0.5, ["grov_kvinnofridskrankning"] = 0.08, ["grov_fridskrankning"] = 0.04, ["olaga_forfoljelse"] = 0.1, ["olaga_hot"] = 0.2, ["valdtakt"] = 0.08 };
+        var sexes = new Dictionary<string, double> { ["female"] = 0.8, ["male"] = 0.2 };
+        var ages = new Dictionary<string, double> { ["0_17"] = 0.05, ["18_29"] = 0.28, ["30_49"] = 0.42, ["50_64"] = 0.18, ["65_plus"] = 0.07 };
+        var relations = new Dictionary<string, double> { ["partner_or_former_partner"] = 0.65, ["other_family"] = 0.2, ["other_acquaintance"] = 0.15 };
+        long Poisson(double mean)
+        {
+            var limit = Math.Exp(-mean);
+            var product = random.NextDouble();
+            var k = 0L;
+            for (; product > limit; k++)
+            {
+                product *= random.NextDouble();
+            }
+            return k;
+        }
+        var register = (from k in population from o in offences from s in sexes from a in ages from r in relations
+                        select new Row(k.Key, o.Key, s.Key, a.Key, r.Key, Poisson(450 * k.Value / 245 * o.Value * s.Value * a.Value * r.Value))).ToList();
 
         // As in README.md, from here on.
         using var police = server.Demo("polisregion-nord");

@@ -1,4 +1,5 @@
 using Exchange.V1;
+using Google.Protobuf;
 using Google.Rpc;
 using Grpc.Core;
 using static Exchange.EndToEndTests.StatisticsTestData;
@@ -169,20 +170,24 @@ public class StatisticsTests(ExchangeServer server)
         bad[^1].AreaCode = "0000";
         using (var call = police.Statistics.UploadStatistics())
         {
-            foreach (var (chunk, i) in bad.Chunk(1000).Select((c, i) => (c, i)))
+            var chunks = bad.Chunk(1000).ToList();
+            foreach (var (chunk, i) in chunks.Select((c, i) => (c, i)))
             {
-                await call.RequestStream.WriteAsync(new UploadStatisticsRequest { RequestId = i == 0 ? "upload-bad" : "", Cells = { chunk } });
+                await call.RequestStream.WriteAsync(new UploadStatisticsRequest { RequestId = i == 0 ? "upload-bad" : "", Cells = { chunk }, Last = i == chunks.Count - 1 });
             }
             await call.RequestStream.CompleteAsync();
             var error = await RpcAssert.FailsWith(StatusCode.InvalidArgument, () => call.ResponseAsync);
             Assert.Equal([$"cells[{bad.Count - 1}].area_code"], Fields(error));
         }
-        // A stream that breaks: nothing is stored either.
-        using (var cancel = new CancellationTokenSource())
-        using (var call = police.Statistics.UploadStatistics(cancellationToken: cancel.Token))
+        // A stream that breaks (the client resets it, at once or after the server has read what was
+        // sent): nothing is stored either, and a retry of the whole upload is stored whole.
+        foreach (var wait in new[] { 0, 200, 200, 400, 400 })
         {
+            using var cancel = new CancellationTokenSource();
+            using var call = police.Statistics.UploadStatistics(cancellationToken: cancel.Token);
             await call.RequestStream.WriteAsync(new UploadStatisticsRequest { RequestId = "upload-broken", Cells = { cells.Take(1000) } });
             await call.RequestStream.WriteAsync(new UploadStatisticsRequest { Cells = { cells.Skip(1000).Take(1000) } });
+            await Task.Delay(wait);
             await cancel.CancelAsync();
             await Assert.ThrowsAnyAsync<Exception>(() => call.ResponseAsync);
         }
@@ -195,9 +200,10 @@ public class StatisticsTests(ExchangeServer server)
 
         using (var call = police.Statistics.UploadStatistics())
         {
-            foreach (var (chunk, i) in cells.Chunk(1000).Select((c, i) => (c, i)))
+            var chunks = cells.Chunk(1000).ToList();
+            foreach (var (chunk, i) in chunks.Select((c, i) => (c, i)))
             {
-                await call.RequestStream.WriteAsync(new UploadStatisticsRequest { RequestId = i == 0 ? "upload-good" : "upload-good", Cells = { chunk } });
+                await call.RequestStream.WriteAsync(new UploadStatisticsRequest { RequestId = i == 0 ? "upload-good" : "upload-good", Cells = { chunk }, Last = i == chunks.Count - 1 });
             }
             await call.RequestStream.CompleteAsync();
             var result = (await call.ResponseAsync).Result;
@@ -342,5 +348,59 @@ public class StatisticsTests(ExchangeServer server)
         Assert.Equal(7 * 6 + 6, history.Count);
         Assert.Equal(6, history.Count(r => r.ReplacedAt is not null));
         Assert.All(history.Where(r => r.ReplacedAt is not null), r => Assert.Equal("2281", r.Cell.AreaCode));
+    }
+
+    [Fact]
+    public async Task An_upload_stream_the_client_resets_stores_nothing()
+    {
+        var indicator = await server.NewIndicatorAsync(AuthorityKind.Police);
+        var (police, _) = await server.NewAuthorityInAsync(AuthorityKind.Police, ["22"], "statistics.report");
+        using var _ = police;
+        var token = (await police.Tokens.GetTokenAsync()).Value;
+        using var raw = new RawHttp2(server.Address);
+        var chunk = new UploadStatisticsRequest { RequestId = "reset-upload", Cells = { indicator.Combinations().Select(v => indicator.Cell(Quarter(LastYear, 1), "2281", 3, v)) } };
+
+        // One chunk, no end of stream, then RST_STREAM: as a client that crashes or loses its process.
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => raw.GrpcAsync("/exchange.v1.StatisticsService/UploadStatistics", new ResetAfterFirstChunk(RawHttp2.Frame(chunk.ToByteArray())), token));
+        }
+
+        var own = await police.Statistics.QueryStatisticsAsync(new QueryStatisticsRequest { IndicatorCode = indicator.Code, FromPeriod = Quarter(LastYear, 1), OwnCellsOnly = true });
+        Assert.Empty(own.Cells);
+        // A stream that ends without its last chunk is refused and stores nothing: whatever the
+        // transport made of a reset, the server knows the upload is incomplete.
+        using (var cut = police.Statistics.UploadStatistics())
+        {
+            await cut.RequestStream.WriteAsync(chunk);
+            await cut.RequestStream.CompleteAsync();
+            Assert.Equal(["last"], Fields(await RpcAssert.FailsWith(StatusCode.InvalidArgument, () => cut.ResponseAsync)));
+        }
+        Assert.Empty((await police.Statistics.QueryStatisticsAsync(new QueryStatisticsRequest { IndicatorCode = indicator.Code, FromPeriod = Quarter(LastYear, 1), OwnCellsOnly = true })).Cells);
+
+        // And the whole upload, retried with the same request_id, is then stored, not refused.
+        using var call = police.Statistics.UploadStatistics();
+        chunk.Last = true;
+        await call.RequestStream.WriteAsync(chunk);
+        await call.RequestStream.CompleteAsync();
+        Assert.Equal(6, (await call.ResponseAsync).Result.CellCount);
+    }
+
+    /// <summary>Sends one gRPC frame, lets the server read it, then fails: HttpClient resets the stream.</summary>
+    private sealed class ResetAfterFirstChunk(byte[] frame) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            await stream.WriteAsync(frame);
+            await stream.FlushAsync();
+            await Task.Delay(200);
+            throw new IOException("The client went away.");
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
     }
 }

@@ -9,8 +9,10 @@ namespace Exchange.Server.Statistics;
 /// until a submission moves that year's revision. Every server computes the same pattern from the
 /// same counts, so replicas agree without sharing this cache.
 /// </summary>
-public sealed class ProtectedTables(IServiceScopeFactory scopes, ILogger<ProtectedTables> logger)
+public sealed class ProtectedTables(IServiceScopeFactory scopes, ILogger<ProtectedTables> logger) : IDisposable
 {
+    public void Dispose() => builds.Dispose();
+
     private readonly record struct Key(string Indicator, int Version, int Year, string County);
 
     private readonly ConcurrentDictionary<Key, (long Revision, int Threshold, Lazy<Task<ProtectedTable>> Table)> tables = new();
@@ -93,6 +95,23 @@ public sealed class ProtectedTables(IServiceScopeFactory scopes, ILogger<Protect
     }
 
     private async Task<ProtectedTable> BuildAsync(IndicatorEntity indicator, int version, int year, string county)
+    {
+        // Each computation takes a core for seconds: never more at once than there are cores, so that
+        // rebuilds a stream of submissions starts cannot crowd out the calls.
+        await builds.WaitAsync();
+        try
+        {
+            return await BuildNowAsync(indicator, version, year, county);
+        }
+        finally
+        {
+            builds.Release();
+        }
+    }
+
+    private readonly SemaphoreSlim builds = new(Math.Max(1, Environment.ProcessorCount / 2));
+
+    private async Task<ProtectedTable> BuildNowAsync(IndicatorEntity indicator, int version, int year, string county)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         await using var scope = scopes.CreateAsyncScope();

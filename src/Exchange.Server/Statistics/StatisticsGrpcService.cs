@@ -62,10 +62,13 @@ public sealed class StatisticsGrpcService(IndicatorCatalogue catalogue, Statisti
         var received = 0;
         // Nothing is written before the stream has completed: a broken stream ends here with an
         // exception, and nothing of it was stored.
+        var ended = false;
         while (await requestStream.MoveNext(context.CancellationToken))
         {
             var message = requestStream.Current;
             var v = new FieldViolations();
+            v.Require(!ended, $"chunks[{chunk}]", "A chunk after the one marked last.");
+            ended = message.Last;
             if (chunk == 0)
             {
                 v.Require(Identifiers.IsRequestId(message.RequestId), "request_id", "Required on the first chunk: 1–64 letters, digits, '-' or '_' (a UUID is recommended).");
@@ -88,9 +91,13 @@ public sealed class StatisticsGrpcService(IndicatorCatalogue catalogue, Statisti
             }
             chunk++;
         }
+        // A stream the client reset can end as if it had completed: only a call still alive has
+        // delivered its whole upload.
+        context.CancellationToken.ThrowIfCancellationRequested();
         var empty = new FieldViolations();
         empty.Require(chunk > 0, "request_id", "The upload sent no chunk: the first carries the request_id.");
         empty.Require(chunk == 0 || received > 0, "cells", "The upload carried no cells.");
+        empty.Require(chunk == 0 || ended, "last", "The stream ended without a chunk marked last: nothing is stored. Send the whole upload again with the same request_id, marking its last chunk.");
         empty.ThrowIfAny();
         rules.ThrowIfAny();
         var stored = await StoreAsync(context, requestId!, cells);

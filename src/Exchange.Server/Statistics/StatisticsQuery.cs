@@ -120,7 +120,7 @@ public sealed class StatisticsQuery(IndicatorCatalogue catalogue, StatisticsStor
             DefinitionVersion = version,
             Cells = { cells.Skip(offset).Take(size) },
         };
-        if (offset + size < cells.Count)
+        if ((long)offset + size < cells.Count)
         {
             response.NextPageToken = Paging.Encode("statistics", $"{Fingerprint(request)}:{offset + size}");
         }

@@ -169,6 +169,8 @@ public sealed class StatisticsStore(ExchangeDbContext db, TimeProvider time)
             await count.ExecuteNonQueryAsync(cancellationToken);
         }
         await db.SaveChangesAsync(cancellationToken);
+        // An upload whose client went away before this point is not stored: it rolls back here.
+        cancellationToken.ThrowIfCancellationRequested();
         await transaction.CommitAsync(cancellationToken);
         db.ChangeTracker.Clear();
         return new StoredSubmission(submissionId, cells.Count, replaced.Count, now, Replayed: false);
