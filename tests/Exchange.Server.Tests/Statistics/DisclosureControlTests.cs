@@ -73,7 +73,7 @@ public class DisclosureControlTests(ITestOutputHelper output)
 
     [Theory]
     [InlineData(PeriodKind.Quarter, 3, new[] { 2, 3 }, 40, 2)]
-    [InlineData(PeriodKind.Month, 2, new[] { 2 }, 15, 2)]
+    [InlineData(PeriodKind.Month, 3, new[] { 2 }, 15, 2)]
     [InlineData(PeriodKind.Year, 4, new[] { 3, 2, 2 }, 15, 3)]
     [InlineData(PeriodKind.Quarter, 3, new[] { 3, 2, 2 }, 15, 2)]
     public void No_published_combination_narrows_a_small_count(PeriodKind period, int municipalities, int[] values, int datasets, int maxCrossed)
@@ -110,6 +110,59 @@ public class DisclosureControlTests(ITestOutputHelper output)
         }
         output.WriteLine($"{datasets} datasets, {withheld} withheld, {primaries} A cells checked");
         Assert.True(primaries > 0, "The datasets gave no A cell to attack.");
-        Assert.True(withheld * 4 <= datasets, $"{withheld} of {datasets} tables withheld.");
+        // Protecting against every municipality that knows its own counts withholds some sparse tables whole.
+        Assert.True(withheld * 3 <= datasets, $"{withheld} of {datasets} tables withheld.");
+    }
+
+    /// <summary>
+    /// A municipality that reads knows its own counts exactly: with one kommun's reported counts added
+    /// to the system as known, no "A" cell of another kommun, or of the county, may be narrowed.
+    /// </summary>
+    [Theory]
+    [InlineData(PeriodKind.Quarter, 3, new[] { 2, 3 }, 12, 2)]
+    [InlineData(PeriodKind.Year, 4, new[] { 3, 2, 2 }, 6, 3)]
+    public void A_municipality_knowing_its_own_counts_narrows_no_one_elses(PeriodKind period, int municipalities, int[] values, int datasets, int maxCrossed)
+    {
+        var attacked = 0;
+        for (var seed = 100; seed < 100 + datasets; seed++)
+        {
+            var dims = Dimensions(period, municipalities, values);
+            var table = DisclosureControl.Protect(dims, RandomCounts(dims, seed), threshold: 5, maxCrossed);
+            if (table.Withheld)
+            {
+                continue;
+            }
+            var published = Publish(table);
+            var area = table.Dimensions[1];
+            foreach (var kommun in area.Leaves)
+            {
+                // The insider's leaves, as published counts.
+                var nodes = new int[dims.Length];
+                var own = new List<SeenCell>();
+                for (var i = 0; i < table.Size; i++)
+                {
+                    table.Nodes(i, nodes);
+                    if (nodes[1] == kommun && Enumerable.Range(0, dims.Length).All(d => dims[d].Level[nodes[d]] == 0))
+                    {
+                        own.Add(new SeenCell([i.ToString(System.Globalization.CultureInfo.InvariantCulture)], SeenStatus.Free, table.Values[i]));
+                    }
+                }
+                using var attacker = new LinearAttacker(published.Select(p => p.Seen).Concat(own), table.Threshold);
+                foreach (var (cell, index) in published.Where(p => p.Seen.Status == SeenStatus.Primary))
+                {
+                    table.Nodes(index, nodes);
+                    if (nodes[1] == kommun)
+                    {
+                        continue;
+                    }
+                    attacked++;
+                    var (min, max) = attacker.Range(cell.Leaves);
+                    Assert.True(min <= 1 + 1e-6 && max >= table.Threshold - 1 - 1e-6,
+                        $"seed {seed}: kommun {area.Codes[kommun]} narrows an A cell (true {table.Values[index]}) to [{min}, {max}]");
+                }
+            }
+        }
+        output.WriteLine($"{attacked} A cells attacked by insiders");
+        Assert.True(attacked > 0);
     }
 }

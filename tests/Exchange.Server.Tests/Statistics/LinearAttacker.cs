@@ -21,6 +21,10 @@ public sealed class LinearAttacker : IDisposable
 {
     private readonly Solver solver = Solver.CreateSolver("GLOP") ?? throw new InvalidOperationException("GLOP is not available.");
     private readonly Dictionary<string, Variable> leaves = new(StringComparer.Ordinal);
+    private int solves;
+
+    /// <summary>Far above any count of the tests' registers.</summary>
+    public const double Cap = 1e5;
 
     public LinearAttacker(IEnumerable<SeenCell> seen, int threshold)
     {
@@ -44,7 +48,9 @@ public sealed class LinearAttacker : IDisposable
     {
         if (!leaves.TryGetValue(key, out var variable))
         {
-            leaves[key] = variable = solver.MakeNumVar(0, double.PositiveInfinity, key);
+            // Bounded far above any count, so that a cell without an upper bound comes out at the cap
+            // rather than as an unbounded problem, which GLOP can report as infeasible.
+            leaves[key] = variable = solver.MakeNumVar(0, Cap, key);
         }
         return variable;
     }
@@ -69,11 +75,12 @@ public sealed class LinearAttacker : IDisposable
             objective.SetMinimization();
         }
         var result = solver.Solve();
+        solves++;
         return result switch
         {
             Solver.ResultStatus.OPTIMAL => objective.Value(),
             Solver.ResultStatus.UNBOUNDED => maximise ? double.PositiveInfinity : double.NegativeInfinity,
-            _ => throw new InvalidOperationException($"The published system has no solution ({result}): published counts contradict each other."),
+            _ => throw new InvalidOperationException($"The published system has no solution ({result}) after {solves} solves of {leaves.Count} leaves: published counts contradict each other."),
         };
     }
 

@@ -109,7 +109,7 @@ public static class DisclosureControl
             foreach (var cell in order.Where(i => status[i] == Disclosure.Primary))
             {
                 var v = values[cell];
-                if ((v < threshold - 1 && !Prove(cell, +1, threshold - 1 - v)) || (v > 1 && !Prove(cell, -1, v - 1)))
+                if ((v < threshold - 1 && !ProveAgainstInsiders(cell, +1, threshold - 1 - v)) || (v > 1 && !ProveAgainstInsiders(cell, -1, v - 1)))
                 {
                     status[cell] = Disclosure.Secondary;
                 }
@@ -118,7 +118,7 @@ public static class DisclosureControl
             // "A" totals around it leave it no room, they are shown as "D" too.
             foreach (var cell in order.Where(i => status[i] == Disclosure.Secondary && IsSmall(values[i])))
             {
-                if (Prove(cell, -1, 1) || Prove(cell, +1, 1))
+                if (ProveAgainstInsiders(cell, -1, 1) || ProveAgainstInsiders(cell, +1, 1))
                 {
                     continue;
                 }
@@ -126,7 +126,7 @@ public static class DisclosureControl
                 {
                     status[ancestor] = Disclosure.Secondary;
                 }
-                if (!Prove(cell, -1, 1) && !Prove(cell, +1, 1))
+                if (!ProveAgainstInsiders(cell, -1, 1) && !ProveAgainstInsiders(cell, +1, 1))
                 {
                     return false;
                 }
@@ -187,6 +187,46 @@ public static class DisclosureControl
             }
             return order;
         }
+
+        // Kommuner whose reported counts a proof may not change, and those the last proof changed.
+        private HashSet<int>? avoid;
+        private readonly HashSet<int> touched = [];
+
+        /// <summary>
+        /// Proves the move twice where the table is by kommun: a municipality that reads knows its own
+        /// counts exactly, so for each kommun there must be a proof that leaves its counts alone. The
+        /// second proof avoids every kommun the first one changed (the cell's own excepted: its
+        /// reporter knows it anyway), so every reader but the cell's own has one it cannot see through.
+        /// </summary>
+        private bool ProveAgainstInsiders(int cell, int direction, long amount)
+        {
+            if (!Prove(cell, direction, amount))
+            {
+                return false;
+            }
+            var area = dims[1];
+            if (area.Leaves.Length < 2)
+            {
+                return true;
+            }
+            var own = cell / table.Strides[1] % area.Count;
+            var changed = touched.Where(a => a != own).ToHashSet();
+            if (changed.Count == 0)
+            {
+                return true;
+            }
+            avoid = changed;
+            try
+            {
+                return Prove(cell, direction, amount);
+            }
+            finally
+            {
+                avoid = null;
+            }
+        }
+
+        private bool Avoided(int leafCell) => avoid is not null && avoid.Contains(leafCell / table.Strides[1] % dims[1].Count);
 
         /// <summary>
         /// Finds a change of hidden counts moving <paramref name="cell"/> by <paramref name="amount"/> in
@@ -263,12 +303,16 @@ public static class DisclosureControl
                     corners.AddRange(corners.Select(c => { var n = (int[])c.Nodes.Clone(); n[d] = choice[d]; return (n, -c.Sign); }).ToList());
                 }
             }
-            var inside = corners.Select(c => block.Where(l => Enumerable.Range(0, dims.Length).All(d => dims[d].IsWithin(l[d], c.Nodes[d]))).ToArray()).ToArray();
+            var inside = corners.Select(c => block.Where(l => !Avoided(table.Index(l)) && Enumerable.Range(0, dims.Length).All(d => dims[d].IsWithin(l[d], c.Nodes[d]))).ToArray()).ToArray();
             var change = new Dictionary<int, long>();
             var remaining = amount;
             var own = inside[0].OrderByDescending(l => values[table.Index(l)]).ToList();
             foreach (var anchor in own.Count > 0 ? own : [FirstLeaf(nodes, null)])
             {
+                if (Avoided(table.Index(anchor)))
+                {
+                    continue;
+                }
                 var leaves = new int[corners.Count][];
                 leaves[0] = anchor;
                 for (var k = 1; k < corners.Count; k++)
@@ -280,7 +324,7 @@ public static class DisclosureControl
                         .OrderByDescending(l => Enumerable.Range(0, dims.Length).Count(d => l[d] == anchor[d]))
                         .ThenByDescending(l => values[table.Index(l)]).ThenBy(l => table.Index(l))
                         .FirstOrDefault() ?? (decreasing ? null! : FirstLeaf(corners[k].Nodes, anchor));
-                    if (leaves[k] is null)
+                    if (leaves[k] is null || Avoided(table.Index(leaves[k])))
                     {
                         return null;
                     }
@@ -361,8 +405,13 @@ public static class DisclosureControl
 
         private void Hide(Dictionary<int, long> change)
         {
+            touched.Clear();
             foreach (var (x, delta) in change)
             {
+                if (delta != 0 && levelSum[x] == 0)
+                {
+                    touched.Add(x / table.Strides[1] % dims[1].Count);
+                }
                 if (delta != 0 && status[x] == Disclosure.Free)
                 {
                     status[x] = Disclosure.Secondary;
@@ -385,6 +434,10 @@ public static class DisclosureControl
                 foreach (var descent in Descents(nodes, choice, block))
                 {
                     var support = Support(cell, choice, descent);
+                    if (avoid is not null && support.Any(x => levelSum[x.Cell] == 0 && Avoided(x.Cell)))
+                    {
+                        continue;
+                    }
                     var step = Capacity(support, change, direction, remaining, hideMore);
                     if (step == 0)
                     {
