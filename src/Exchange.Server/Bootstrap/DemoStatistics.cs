@@ -81,10 +81,11 @@ internal static class DemoStatistics
             : reporter.AreaCodes.Any(a => a.Length == 2) ? [.. Population.Keys] : reporter.AreaCodes.Where(Population.ContainsKey).ToList();
         var perYear = Periods.PerYear(indicator.ReportingPeriod);
         var combinations = indicator.Dimensions.Aggregate(
-            (IEnumerable<(string Key, double Share)>)[("", 1.0)],
+            (IEnumerable<(IEnumerable<(string, string)> Values, double Share)>)[([], 1.0)],
             (acc, d) => acc.SelectMany(a => d.Values.Select(v => (
-                Key: a.Key.Length == 0 ? $"{d.Code}={v}" : $"{a.Key};{d.Code}={v}",
-                Share: a.Share * Shares.GetValueOrDefault(v, 1.0 / d.Values.Count))))).ToList();
+                Values: a.Values.Append((d.Code, v)),
+                Share: a.Share * Shares.GetValueOrDefault(v, 1.0 / d.Values.Count)))))
+            .Select(c => (Key: StoredDimensions.Format(c.Values), c.Share)).ToList();
         var cells = new List<ReportedCell>();
         for (var number = perYear == 1 ? 0 : 1; number <= (perYear == 1 ? 0 : perYear); number++)
         {

@@ -118,7 +118,7 @@ public sealed class CellRules(IReadOnlyDictionary<string, IndicatorEntity> indic
             return null;
         }
         var key = new CellKey(indicator.Code, indicator.DefinitionVersion, period!.Year, period.Number, area,
-            string.Join(';', indicator.Dimensions.Select((d, i) => $"{d.Code}={values[i]}")));
+            StoredDimensions.Format(indicator.Dimensions.Select((d, i) => (d.Code, values[i]))));
         if (!seen.Add(key))
         {
             Violate(field, "The same cell (indicator, period, area and dimension values) appears earlier in this submission.", permission: false);

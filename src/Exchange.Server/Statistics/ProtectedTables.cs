@@ -124,10 +124,10 @@ public sealed class ProtectedTables(IServiceScopeFactory scopes, ILogger<Protect
             var nodes = new int[dims.Length];
             nodes[0] = dims[0].Find(Periods.NodeCode(indicator.ReportingPeriod, row.PeriodNumber)) ?? -1;
             nodes[1] = dims[1].Find(row.AreaCode) ?? -1;
-            var values = row.Dimensions.Split(';');
-            for (var d = 0; d < indicator.Dimensions.Count && d < values.Length; d++)
+            var values = StoredDimensions.Parse(row.Dimensions);
+            for (var d = 0; d < indicator.Dimensions.Count && d < values.Count; d++)
             {
-                nodes[d + 2] = dims[d + 2].Find(values[d].Split('=', 2)[^1]) ?? -1;
+                nodes[d + 2] = dims[d + 2].Find(values[d].Value) ?? -1;
             }
             if (nodes.All(n => n >= 0))
             {

@@ -135,7 +135,7 @@ public sealed class StatisticsGrpcService(IndicatorCatalogue catalogue, Statisti
                 IndicatorCode = c.IndicatorCode,
                 Period = new Period { Type = kind.ToWire(), Year = c.Year, Number = c.PeriodNumber },
                 AreaCode = c.AreaCode,
-                Dimensions = { c.Dimensions.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=', 2)).Select(p => new DimensionValue { Dimension = p[0], Value = p[^1] }) },
+                Dimensions = { StoredDimensions.Parse(c.Dimensions).Select(p => new DimensionValue { Dimension = p.Code, Value = p.Value }) },
                 Count = count,
             };
             foreach (var r in earlier[c.Id])

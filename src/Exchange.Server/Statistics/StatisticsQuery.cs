@@ -152,7 +152,7 @@ public sealed class StatisticsQuery(IndicatorCatalogue catalogue, StatisticsStor
 
     private static ResultCell OwnCell(IndicatorEntity indicator, StatisticsCellEntity row)
     {
-        var values = row.Dimensions.Split(';').Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[^1], StringComparer.Ordinal);
+        var values = StoredDimensions.Parse(row.Dimensions).ToDictionary(p => p.Code, p => p.Value, StringComparer.Ordinal);
         return new ResultCell
         {
             Period = new Period { Type = indicator.ReportingPeriod.ToWire(), Year = row.Year, Number = row.PeriodNumber },

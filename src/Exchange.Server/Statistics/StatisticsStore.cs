@@ -279,8 +279,8 @@ public sealed class StatisticsStore(ExchangeDbContext db, TimeProvider time)
         }
         foreach (var (dimension, values) in range.Filters)
         {
-            // Dimensions are stored as "code=value;code=value": a value is matched with its separators.
-            var patterns = values.Select(value => $";{dimension}={value};").ToList();
+            // A value is matched with its separators, so that one code or value is never taken for part of another.
+            var patterns = values.Select(value => StoredDimensions.Pattern(dimension, value)).ToList();
             query = query.Where(c => patterns.Any(p => (";" + c.Dimensions + ";").Contains(p)));
         }
         if (after is { } a)

@@ -135,19 +135,11 @@ public static class DisclosureControl
         }
 
         /// <summary>The cells that contain <paramref name="cell"/>, itself excluded.</summary>
-        private List<int> Ancestors(int cell)
+        private IEnumerable<int> Ancestors(int cell)
         {
             var nodes = new int[dims.Length];
             table.Nodes(cell, nodes);
-            var cells = new List<int> { cell };
-            for (var d = 0; d < dims.Length; d++)
-            {
-                var stride = table.Strides[d];
-                var path = dims[d].PathUp(nodes[d], dims[d].Root);
-                cells = [.. cells.SelectMany(c => path.Select(n => c + (n - nodes[d]) * stride))];
-            }
-            cells.Remove(cell);
-            return cells;
+            return Containing(nodes).Where(c => c != cell);
         }
 
         /// <summary>Marks the primary pattern; returns all cells, coarsest first.</summary>
@@ -390,14 +382,14 @@ public static class DisclosureControl
             return leaf;
         }
 
-        /// <summary>Every cell that holds the leaf: its own and every total above it.</summary>
-        private List<int> Containing(int[] leaf)
+        /// <summary>Every cell that holds the cell at <paramref name="nodes"/>: itself and every total above it.</summary>
+        private List<int> Containing(int[] nodes)
         {
             var cells = new List<int> { 0 };
             for (var d = 0; d < dims.Length; d++)
             {
                 var stride = table.Strides[d];
-                var path = dims[d].PathUp(leaf[d], dims[d].Root);
+                var path = dims[d].PathUp(nodes[d], dims[d].Root);
                 cells = [.. cells.SelectMany(c => path.Select(n => c + n * stride))];
             }
             return cells;
