@@ -76,6 +76,8 @@ public class DisclosureControlTests(ITestOutputHelper output)
     [InlineData(PeriodKind.Month, 3, new[] { 2 }, 15, 2)]
     [InlineData(PeriodKind.Year, 4, new[] { 3, 2, 2 }, 15, 3)]
     [InlineData(PeriodKind.Quarter, 3, new[] { 3, 2, 2 }, 15, 2)]
+    // One dimension at a time, as the police indicator: proofs are found over the margins only.
+    [InlineData(PeriodKind.Quarter, 4, new[] { 3, 2, 3 }, 15, 1)]
     public void No_published_combination_narrows_a_small_count(PeriodKind period, int municipalities, int[] values, int datasets, int maxCrossed)
     {
         var withheld = 0;
@@ -121,6 +123,7 @@ public class DisclosureControlTests(ITestOutputHelper output)
     [Theory]
     [InlineData(PeriodKind.Quarter, 3, new[] { 2, 3 }, 12, 2)]
     [InlineData(PeriodKind.Year, 4, new[] { 3, 2, 2 }, 6, 3)]
+    [InlineData(PeriodKind.Quarter, 4, new[] { 3, 2, 3 }, 6, 1)]
     public void A_municipality_knowing_its_own_counts_narrows_no_one_elses(PeriodKind period, int municipalities, int[] values, int datasets, int maxCrossed)
     {
         var attacked = 0;

@@ -9,9 +9,10 @@ namespace Exchange.Server.Statistics.Disclosure;
 /// can pin a count by itself (four "A" cells inside an "A" total of at most four would each be 1).</item>
 /// <item>Secondary: for every "A" cell, a proof that the published system lets it take every value
 /// from 1 to threshold − 1 — an explicit change of the hidden counts that moves it there while every
-/// published count stays as it is and every status stays true. The change is a sum of hypercubes:
-/// the cell, a sibling in each dimension (or the totals above it), with alternating signs, so that
-/// every total spanning two siblings is unchanged; each cell the change touches is hidden ("D").
+/// published count stays as it is and every status stays true. First sought as a sum of hypercubes
+/// (the cell, a sibling in each dimension or the totals above it, alternating signs) among cells
+/// already hidden, which costs nothing; otherwise as the cheapest change over the whole table, a
+/// linear program (<see cref="LinearProof"/>), and each published cell it changes is hidden ("D").
 /// Every small count hidden inside an "A" total gets such a proof for a move of one.</item>
 /// </list>
 /// Suppressions only ever hide more, which never invalidates an earlier proof. If a proof cannot be
@@ -22,7 +23,9 @@ public static class DisclosureControl
 {
     private const int SiblingsTried = 3;
     private const int DescentsTried = 48;
-    private const int ChoicesCompared = 24;
+
+    // Up to this many unknowns, one linear program over the whole table serves every proof.
+    private const int WholeTableUnknowns = 2000;
 
     /// <param name="dimensions">The period, the area and the indicator's dimensions.</param>
     /// <param name="leaves">The reported counts, by leaf node of each dimension; repeated leaves add up.</param>
@@ -85,6 +88,14 @@ public static class DisclosureControl
         private readonly int[] levelSum = new int[table.Size];
         private readonly byte[] crossed = new byte[table.Size];
         private int[][] nonZeroLeaves = [];
+        private LinearProof? wholeTable;
+        private int[] unknowns = [];
+        private int[][] unknownNodes = [];
+        private bool margins;
+
+        // Hiding a cell costs more the coarser it is and the larger its count: readers want the
+        // county's and the year's totals, and large counts, most.
+        private double Cost(int cell) => Math.Pow(1 + levelSum[cell], 2) * Math.Sqrt(1 + values[cell]);
 
         private bool IsSmall(long v) => v >= 1 && v < threshold;
 
@@ -102,6 +113,10 @@ public static class DisclosureControl
                 }
             }
             nonZeroLeaves = [.. leaves];
+            (unknowns, margins) = LinearProof.UnknownsOf(table, maxCrossed);
+            unknownNodes = [.. unknowns.Select(u => { var n = new int[dims.Length]; table.Nodes(u, n); return n; })];
+            using var whole = unknowns.Length <= WholeTableUnknowns ? new LinearProof(table, unknowns, margins, Cost) : null;
+            wholeTable = whole;
 
             // The "A" cells first, coarsest first: their proofs hide the most, and later ones reuse it.
             // An "A" whose range the published system would narrow however much is hidden around it is
@@ -235,151 +250,42 @@ public static class DisclosureControl
                 dims[d].IsWithin(leaf[d], dims[d].Parent[nodes[d]] is var p and >= 0 ? p : nodes[d]))).ToArray();
             var choices = Choices(cell).ToList();
             // Already hidden cells first: a proof among them costs nothing.
-            if (Gather(cell, nodes, block, choices, direction, amount, hideMore: false) is { } free)
+            if (Gather(cell, nodes, block, choices, direction, amount) is { } free)
             {
-                Hide(free);
+                Hide(free.Where(c => c.Value != 0).Select(c => c.Key));
                 return true;
             }
-            // Then the single hypercube that hides the least, a total weighing more the coarser it is:
-            // readers want the county's and the year's totals most.
-            Dictionary<int, long>? best = null;
-            var bestCost = double.MaxValue;
-            var tried = 0;
-            foreach (var choice in choices)
-            {
-                if (tried == ChoicesCompared)
-                {
-                    break;
-                }
-                if (Capacity(Support(cell, choice, descent: null), [], direction, amount, hideMore: true) == 0)
-                {
-                    continue;
-                }
-                tried++;
-                foreach (var change in new[] { Gather(cell, nodes, block, [choice], direction, amount, hideMore: true), GatherLoose(nodes, block, choice, direction, amount) })
-                {
-                    if (change is null)
-                    {
-                        continue;
-                    }
-                    var cost = change.Where(c => c.Value != 0 && status[c.Key] == Disclosure.Free).Sum(c => Math.Pow(1 + levelSum[c.Key], 3));
-                    if (cost < bestCost)
-                    {
-                        (best, bestCost) = (change, cost);
-                    }
-                }
-            }
-            // Last, several hypercubes together.
-            best ??= Gather(cell, nodes, block, choices, direction, amount, hideMore: true);
-            if (best is null)
+            // Otherwise the cheapest change: over the whole table where it is small, else around the cell.
+            using var around = wholeTable is null ? new LinearProof(table, Around(nodes), margins, Cost) : null;
+            if ((wholeTable ?? around)!.Prove(cell, direction, amount, avoid) is not { } found)
             {
                 return false;
             }
-            Hide(best);
+            Hide(found.Changed);
+            touched.UnionWith(found.Areas);
             return true;
         }
 
         /// <summary>
-        /// A hypercube whose corners reach the reported leaves each where it holds a count, not all
-        /// at the same coordinates: sparse registers rarely have counts at the same place in every
-        /// corner. Every published cell holding an unbalanced set of the chosen leaves then changes,
-        /// and is hidden; the cost decides whether that beats an aligned hypercube.
+        /// The unknowns under the cell and under its largest siblings in each dimension (every value of
+        /// the indicator's dimensions where the unknowns are margins): where proofs of large tables
+        /// are sought, since the linear program over a whole large table takes too long to solve for
+        /// every small count.
         /// </summary>
-        private Dictionary<int, long>? GatherLoose(int[] nodes, int[][] block, int[] choice, int direction, long amount)
+        private int[] Around(int[] nodes)
         {
-            var corners = new List<(int[] Nodes, int Sign)> { ((int[])nodes.Clone(), 1) };
+            var allowed = new HashSet<int>[dims.Length];
             for (var d = 0; d < dims.Length; d++)
             {
-                if (choice[d] >= 0)
-                {
-                    corners.AddRange(corners.Select(c => { var n = (int[])c.Nodes.Clone(); n[d] = choice[d]; return (n, -c.Sign); }).ToList());
-                }
+                var dim = dims[d];
+                var node = nodes[d];
+                var parent = dim.Parent[node];
+                var cell = table.Index(nodes);
+                var siblings = parent < 0 ? [] : dim.Children[parent].Where(s => s != node)
+                    .OrderByDescending(s => values[cell + (s - node) * table.Strides[d]]).ThenBy(s => s).Take(SiblingsTried);
+                allowed[d] = [.. dim.LeavesUnder[node], .. siblings.SelectMany(s => dim.LeavesUnder[s])];
             }
-            var inside = corners.Select(c => block.Where(l => !Avoided(table.Index(l)) && Enumerable.Range(0, dims.Length).All(d => dims[d].IsWithin(l[d], c.Nodes[d]))).ToArray()).ToArray();
-            var change = new Dictionary<int, long>();
-            var remaining = amount;
-            var own = inside[0].OrderByDescending(l => values[table.Index(l)]).ToList();
-            foreach (var anchor in own.Count > 0 ? own : [FirstLeaf(nodes, null)])
-            {
-                if (Avoided(table.Index(anchor)))
-                {
-                    continue;
-                }
-                var leaves = new int[corners.Count][];
-                leaves[0] = anchor;
-                for (var k = 1; k < corners.Count; k++)
-                {
-                    var decreasing = corners[k].Sign * direction < 0;
-                    // Where the corner must give, a leaf holding a count; alike the anchor where possible.
-                    leaves[k] = inside[k]
-                        .Where(l => !decreasing || values[table.Index(l)] + change.GetValueOrDefault(table.Index(l)) > 0)
-                        .OrderByDescending(l => Enumerable.Range(0, dims.Length).Count(d => l[d] == anchor[d]))
-                        .ThenByDescending(l => values[table.Index(l)]).ThenBy(l => table.Index(l))
-                        .FirstOrDefault() ?? (decreasing ? null! : FirstLeaf(corners[k].Nodes, anchor));
-                    if (leaves[k] is null || Avoided(table.Index(leaves[k])))
-                    {
-                        return null;
-                    }
-                }
-                var unit = new Dictionary<int, int>();
-                for (var k = 0; k < corners.Count; k++)
-                {
-                    foreach (var x in Containing(leaves[k]))
-                    {
-                        unit[x] = unit.GetValueOrDefault(x) + corners[k].Sign;
-                    }
-                }
-                var step = remaining;
-                foreach (var (x, weight) in unit)
-                {
-                    if (weight == 0)
-                    {
-                        continue;
-                    }
-                    var current = values[x] + change.GetValueOrDefault(x);
-                    var per = Math.Abs(weight);
-                    if (direction * weight < 0)
-                    {
-                        step = Math.Min(step, (current - (status[x] == Disclosure.Primary ? 1 : 0)) / per);
-                    }
-                    else if (status[x] == Disclosure.Primary)
-                    {
-                        step = Math.Min(step, (threshold - 1 - current) / per);
-                    }
-                    if (step <= 0)
-                    {
-                        break;
-                    }
-                }
-                if (step <= 0)
-                {
-                    continue;
-                }
-                foreach (var (x, weight) in unit)
-                {
-                    if (weight != 0)
-                    {
-                        change[x] = change.GetValueOrDefault(x) + direction * weight * step;
-                    }
-                }
-                remaining -= step;
-                if (remaining == 0)
-                {
-                    return change;
-                }
-            }
-            return null;
-        }
-
-        /// <summary>A leaf under the nodes, at the anchor's coordinates where they lie under them.</summary>
-        private int[] FirstLeaf(int[] nodes, int[]? anchor)
-        {
-            var leaf = new int[dims.Length];
-            for (var d = 0; d < dims.Length; d++)
-            {
-                leaf[d] = anchor is not null && dims[d].IsWithin(anchor[d], nodes[d]) ? anchor[d] : dims[d].LeavesUnder[nodes[d]][0];
-            }
-            return leaf;
+            return [.. unknowns.Where((_, u) => Enumerable.Range(0, dims.Length).All(d => (margins && d >= 2) || allowed[d].Contains(unknownNodes[u][d])))];
         }
 
         /// <summary>Every cell that holds the cell at <paramref name="nodes"/>: itself and every total above it.</summary>
@@ -395,31 +301,35 @@ public static class DisclosureControl
             return cells;
         }
 
-        private void Hide(Dictionary<int, long> change)
+        private void Hide(IEnumerable<int> changed)
         {
             touched.Clear();
-            foreach (var (x, delta) in change)
+            foreach (var x in changed)
             {
-                if (delta != 0 && levelSum[x] == 0)
+                if (levelSum[x] == 0)
                 {
                     touched.Add(x / table.Strides[1] % dims[1].Count);
                 }
-                if (delta != 0 && status[x] == Disclosure.Free)
+                if (status[x] == Disclosure.Free)
                 {
                     status[x] = Disclosure.Secondary;
                 }
             }
         }
 
-        /// <summary>Sums hypercubes of the choices, in order, until the cell has moved by the amount; null if it cannot.</summary>
-        private Dictionary<int, long>? Gather(int cell, int[] nodes, int[][] block, IEnumerable<int[]> choices, int direction, long amount, bool hideMore)
+        /// <summary>
+        /// Sums hypercubes of the choices, in order, among cells already hidden, until the cell has moved
+        /// by the amount; null if it cannot. Far cheaper than the linear program, and where it finds a
+        /// proof, that proof hides nothing more.
+        /// </summary>
+        private Dictionary<int, long>? Gather(int cell, int[] nodes, int[][] block, IEnumerable<int[]> choices, int direction, long amount)
         {
             var change = new Dictionary<int, long>();
             var remaining = amount;
             foreach (var choice in choices)
             {
                 // The hypercube's corners lie in every change made with this choice: rule it out cheaply.
-                if (Capacity(Support(cell, choice, descent: null), change, direction, remaining, hideMore) == 0)
+                if (Capacity(Support(cell, choice, descent: null), change, direction, remaining) == 0)
                 {
                     continue;
                 }
@@ -430,7 +340,7 @@ public static class DisclosureControl
                     {
                         continue;
                     }
-                    var step = Capacity(support, change, direction, remaining, hideMore);
+                    var step = Capacity(support, change, direction, remaining);
                     if (step == 0)
                     {
                         continue;
@@ -449,12 +359,12 @@ public static class DisclosureControl
             return null;
         }
 
-        private long Capacity(List<(int Cell, int Sign)> support, Dictionary<int, long> change, int direction, long remaining, bool hideMore)
+        private long Capacity(List<(int Cell, int Sign)> support, Dictionary<int, long> change, int direction, long remaining)
         {
             var cap = remaining;
             foreach (var (x, sign) in support)
             {
-                if (!hideMore && status[x] == Disclosure.Free)
+                if (status[x] == Disclosure.Free)
                 {
                     return 0;
                 }
