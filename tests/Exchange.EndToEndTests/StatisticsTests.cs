@@ -85,6 +85,9 @@ public class StatisticsTests(ExchangeServer server)
         await police.SubmitAsync(byMunicipality.Cell(Quarter(LastYear, 1), "2260", 4, "female", "young"), byMunicipality.Cell(Quarter(LastYear, 1), "2284", 9, "female", "young"));
         var otherCounty = await RpcAssert.FailsWith(StatusCode.PermissionDenied, () => police.SubmitAsync(byMunicipality.Cell(Quarter(LastYear, 1), "2380", 4, "female", "young")));
         Assert.Equal(["cells[0].area_code"], Fields(otherCounty));
+        // Nor a code of its county that names no kommun: it would add a kommun to the county's tables.
+        var noKommun = await RpcAssert.FailsWith(StatusCode.InvalidArgument, () => police.SubmitAsync(byMunicipality.Cell(Quarter(LastYear, 1), "2299", 4, "female", "young")));
+        Assert.Equal(["cells[0].area_code"], Fields(noKommun));
         // A municipality: its own kommunkod only; a shelter: the areas it serves.
         await sundsvall.SubmitAsync(municipal.Cell(Quarter(LastYear, 1), "2281", 4, "female", "young"));
         await RpcAssert.FailsWith(StatusCode.PermissionDenied, () => sundsvall.SubmitAsync(municipal.Cell(Quarter(LastYear, 1), "2280", 4, "female", "young")));

@@ -27,12 +27,29 @@ public class IdentifiersTests
     [InlineData("2281", true)]
     [InlineData("0180", true)]
     [InlineData("2260", true)]
+    [InlineData("2584", true)]
     [InlineData("1181", false)] // 11 is not a county code since 1997
+    [InlineData("2299", false)] // county 22 has no kommun 99
+    [InlineData("0100", false)]
     [InlineData("228", false)]
     [InlineData("22811", false)]
     [InlineData("22a1", false)]
-    public void Municipality_code_is_four_digits_within_a_county(string code, bool valid) =>
+    public void Municipality_code_names_one_of_the_kommuner(string code, bool valid) =>
         Assert.Equal(valid, Identifiers.IsMunicipalityCode(code));
+
+    [Fact]
+    public void There_are_290_kommuner_each_in_its_county()
+    {
+        var kommuner = Enumerable.Range(0, 10_000).Select(n => n.ToString("D4", System.Globalization.CultureInfo.InvariantCulture)).Where(Identifiers.IsMunicipalityCode).ToList();
+        Assert.Equal(290, kommuner.Count);
+        Assert.All(kommuner, k => Assert.True(Identifiers.IsCountyCode(k[..2])));
+        var byCounty = kommuner.GroupBy(k => k[..2]).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(21, byCounty.Count);
+        Assert.Equal(26, byCounty["01"]);
+        Assert.Equal(33, byCounty["12"]);
+        Assert.Equal(49, byCounty["14"]);
+        Assert.Equal(7, byCounty["22"]);
+    }
 
     [Theory]
     [InlineData("191212121212", true)]
