@@ -84,7 +84,9 @@ public static class StatisticsClientExtensions
     /// <summary>
     /// Queries statistics and yields every cell of every page, in the server's order, asking for the
     /// next page only when the previous one has been consumed. Each page is one QueryStatistics call;
-    /// a failed page throws <see cref="RpcException"/> from the enumeration.
+    /// a failed page throws <see cref="RpcException"/> from the enumeration. To read what a page says
+    /// of its cells (the suppression threshold an "A" stands for, the definition version), use
+    /// <see cref="QueryPagesAsync"/>.
     /// </summary>
     /// <param name="client">The statistics client, e.g. <see cref="ExchangeClient.Statistics"/>.</param>
     /// <param name="request">
@@ -94,25 +96,51 @@ public static class StatisticsClientExtensions
     /// <param name="cancellationToken">Cancels the enumeration; so does a token given to <c>WithCancellation</c>.</param>
     /// <returns>The result cells of all pages.</returns>
     public static IAsyncEnumerable<ResultCell> QueryAllAsync(this StatisticsService.StatisticsServiceClient client, QueryStatisticsRequest request,
+        CancellationToken cancellationToken = default) =>
+        CellsOf(client.QueryPagesAsync(request, cancellationToken), cancellationToken);
+
+    private static async IAsyncEnumerable<ResultCell> CellsOf(IAsyncEnumerable<QueryStatisticsResponse> pages, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var page in pages.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var cell in page.Cells)
+            {
+                yield return cell;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Queries statistics and yields every page whole, each with its cells and what the server says
+    /// of them: <see cref="QueryStatisticsResponse.SuppressionThreshold"/> (an "A" cell holds 1 …
+    /// threshold − 1) and <see cref="QueryStatisticsResponse.DefinitionVersion"/>. The next page is
+    /// asked for only when the enumeration moves past the previous one; a failed page throws
+    /// <see cref="RpcException"/> from the enumeration.
+    /// </summary>
+    /// <param name="client">The statistics client, e.g. <see cref="ExchangeClient.Statistics"/>.</param>
+    /// <param name="request">
+    /// The query. It is copied when this method is called, so changing or reusing it afterwards does
+    /// not affect the enumeration; a <see cref="QueryStatisticsRequest.PageToken"/> in it resumes from that page.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the enumeration; so does a token given to <c>WithCancellation</c>.</param>
+    /// <returns>Every page of the answer, the last one with an empty <see cref="QueryStatisticsResponse.NextPageToken"/>.</returns>
+    public static IAsyncEnumerable<QueryStatisticsResponse> QueryPagesAsync(this StatisticsService.StatisticsServiceClient client, QueryStatisticsRequest request,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(request);
         // Validated and copied now rather than at the first MoveNextAsync, so a bad argument fails
         // where it was passed and the query is the one the caller had in hand.
-        return QueryPagesAsync(client, request.Clone(), cancellationToken);
+        return FollowPagesAsync(client, request.Clone(), cancellationToken);
     }
 
-    private static async IAsyncEnumerable<ResultCell> QueryPagesAsync(StatisticsService.StatisticsServiceClient client, QueryStatisticsRequest request,
+    private static async IAsyncEnumerable<QueryStatisticsResponse> FollowPagesAsync(StatisticsService.StatisticsServiceClient client, QueryStatisticsRequest request,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         while (true)
         {
             var page = await client.QueryStatisticsAsync(request, cancellationToken: cancellationToken).ConfigureAwait(false);
-            foreach (var cell in page.Cells)
-            {
-                yield return cell;
-            }
+            yield return page;
             if (page.NextPageToken.Length == 0)
             {
                 yield break;

@@ -255,6 +255,22 @@ public class StatisticsClientExtensionsTests
         Assert.Equal(2, server.Queries.Count);
     }
 
+    [Fact]
+    public async Task QueryPagesAsync_yields_each_page_with_its_threshold_and_copies_the_query_at_once()
+    {
+        server.Query = q => q.PageToken == "" ? Page("p2", "2281") : Page("", "2262");
+        var request = new QueryStatisticsRequest { IndicatorCode = "reported_assaults" };
+
+        var pages = server.Client.QueryPagesAsync(request);
+        request.IndicatorCode = "changed_after_the_call";
+        var read = await pages.ToListAsync();
+
+        Assert.Equal([("p2", 5), ("", 5)], read.Select(p => (p.NextPageToken, p.SuppressionThreshold)));
+        Assert.All(server.Queries, q => Assert.Equal("reported_assaults", q.IndicatorCode));
+        Assert.Throws<ArgumentNullException>("request", () => server.Client.QueryPagesAsync(null!));
+        Assert.Throws<ArgumentNullException>("request", () => server.Client.QueryAllAsync(null!));
+    }
+
     private ReportOptions Options(Action<ReportOptions>? configure = null)
     {
         var options = new ReportOptions { TimeProvider = clock };
@@ -276,6 +292,7 @@ public class StatisticsClientExtensionsTests
     {
         Cells = { areas.Select(a => new ResultCell { AreaCode = a, Status = CellStatus.Free, Count = 7 }) },
         NextPageToken = nextPageToken,
+        SuppressionThreshold = 5,
     };
 
     private static RpcException Error(StatusCode code) => new(new Status(code, $"{code} from the fake server"));
