@@ -81,6 +81,25 @@ public class AdminRulesTests(ExchangeServer server)
         Assert.True((await admin.Admin.GetAuthorityAsync(new GetAuthorityRequest { AuthorityId = id })).Authority.Enabled);
     }
 
+    [Fact]
+    public async Task A_catalogue_change_without_a_reason_is_refused_and_changes_nothing()
+    {
+        var indicator = await server.NewIndicatorAsync(AuthorityKind.Shelter);
+        using var admin = server.Operator();
+        var lowered = indicator.Clone();
+        lowered.SuppressionThreshold = 2;
+
+        var update = await RpcAssert.FailsWith(StatusCode.InvalidArgument, async () =>
+            await admin.Admin.UpdateIndicatorAsync(new UpdateIndicatorRequest { Indicator = lowered }));
+        var disable = await RpcAssert.FailsWith(StatusCode.InvalidArgument, async () =>
+            await admin.Admin.DisableIndicatorAsync(new DisableIndicatorRequest { IndicatorCode = indicator.Code }));
+
+        Assert.Equal("reason", update.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations.Single().Field);
+        Assert.Equal("reason", disable.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations.Single().Field);
+        var stored = (await admin.Admin.GetIndicatorAsync(new GetIndicatorRequest { IndicatorCode = indicator.Code })).Indicator;
+        Assert.Equal((indicator.SuppressionThreshold, true), (stored.SuppressionThreshold, stored.Enabled));
+    }
+
     [Theory]
     [InlineData("Sundsvall\u202Ekommun")]
     [InlineData("Timrå\u0000kommun")]

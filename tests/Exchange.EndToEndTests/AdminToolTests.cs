@@ -132,10 +132,16 @@ public class AdminToolTests(ExchangeServer server)
         var code = $"ind_{Guid.NewGuid():N}"[..20];
         Assert.Equal(0, (await Run("indicator", "add", code, "--name", "Test", "--goal", "2", "--unit", "persons", "--reporter-kind", "shelter")).ExitCode);
 
-        Assert.Equal(0, (await Run("indicator", "update", code, "--name", "Renamed", "--threshold", "7")).ExitCode);
+        var unexplained = await Run("indicator", "update", code, "--threshold", "3");
+        Assert.NotEqual(0, unexplained.ExitCode);
+        Assert.Contains("--reason", unexplained.Output + unexplained.Error);
+        Assert.Equal(0, (await Run("indicator", "update", code, "--name", "Renamed", "--threshold", "7", "--reason", "samverkansrådet 2026-11-12 §4")).ExitCode);
         var shown = await Run("indicator", "show", code, "--json");
-        Assert.Equal(0, (await Run("indicator", "disable", code)).ExitCode);
+        Assert.Equal(0, (await Run("indicator", "disable", code, "--reason", "replaced by a new indicator")).ExitCode);
         var disabled = await Run("indicator", "show", code, "--json");
+        var audit = await Run("audit", "list", "--limit", "20");
+        Assert.Contains("samverkansrådet 2026-11-12 §4", audit.Output);
+        Assert.Contains("replaced by a new indicator", audit.Output);
 
         var indicator = JsonDocument.Parse(shown.Output).RootElement.GetProperty("indicator");
         Assert.Equal(("Renamed", 7, "persons"), (indicator.GetProperty("name").GetString(), indicator.GetProperty("suppressionThreshold").GetInt32(), indicator.GetProperty("unit").GetString()));

@@ -139,7 +139,8 @@ internal static class IndicatorCommands
         var threshold = Threshold();
         var version = Inputs.WholeNumber("--definition-version", "Raise the definition version when what is counted changes: new cells are reported under it, and each version is queried as its own series.", 1, 1000);
         var crossed = Crossed();
-        var command = new Command("update", "Change an indicator's name, unit, description, reporter kinds, threshold, definition version or publication depth; what is not given stays. Its code, goal, dimensions, reporting level and period never change.") { code, name, unit, description, reporters, threshold, version, crossed };
+        var reason = Reason();
+        var command = new Command("update", "Change an indicator's name, unit, description, reporter kinds, threshold, definition version or publication depth; what is not given stays. Its code, goal, dimensions, reporting level and period never change.") { code, name, unit, description, reporters, threshold, version, crossed, reason };
         command.SetCall(async (parse, client, output, ct) =>
         {
             var current = (await client.Admin.GetIndicatorAsync(new GetIndicatorRequest { IndicatorCode = parse.GetValue(code)! }, cancellationToken: ct)).Indicator;
@@ -164,7 +165,7 @@ internal static class IndicatorCommands
             {
                 changed.MaxCrossedDimensions = parse.GetValue(crossed);
             }
-            var response = await client.Admin.UpdateIndicatorAsync(new UpdateIndicatorRequest { Indicator = changed }, cancellationToken: ct);
+            var response = await client.Admin.UpdateIndicatorAsync(new UpdateIndicatorRequest { Indicator = changed, Reason = parse.GetValue(reason)! }, cancellationToken: ct);
             output.Write(response, w => w.WriteLine($"Updated indicator {response.Indicator.Code}."));
         });
         return command;
@@ -173,12 +174,16 @@ internal static class IndicatorCommands
     private static Command Disable()
     {
         var code = CodeArgument();
-        var command = new Command("disable", "Stop an indicator accepting cells; its data stays.") { code };
+        var reason = Reason();
+        var command = new Command("disable", "Stop an indicator accepting cells; its data stays.") { code, reason };
         command.SetCall(async (parse, client, output, ct) =>
         {
-            var response = await client.Admin.DisableIndicatorAsync(new DisableIndicatorRequest { IndicatorCode = parse.GetValue(code)! }, cancellationToken: ct);
+            var response = await client.Admin.DisableIndicatorAsync(new DisableIndicatorRequest { IndicatorCode = parse.GetValue(code)!, Reason = parse.GetValue(reason)! }, cancellationToken: ct);
             output.Write(response, w => w.WriteLine($"Disabled indicator {response.Indicator.Code}; its data stays."));
         });
         return command;
     }
+
+    private static Option<string> Reason() =>
+        new("--reason") { Description = "Why, for the audit log, e.g. the decision's reference (no personal data).", Required = true };
 }

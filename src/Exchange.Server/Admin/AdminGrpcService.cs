@@ -162,14 +162,19 @@ public sealed class AdminGrpcService(
 
     public override async Task<UpdateIndicatorResponse> UpdateIndicator(UpdateIndicatorRequest request, ServerCallContext context)
     {
+        var reason = new FieldViolations();
+        AdminRequestValidator.Reason(reason, request.Reason);
+        reason.ThrowIfAny();
         var changes = AdminRequestValidator.Indicator(request.Indicator, creating: false);
-        return new UpdateIndicatorResponse { Indicator = (await indicators.UpdateAsync(changes, context.GetCaller().AuthorityId, context.CancellationToken)).ToProto() };
+        return new UpdateIndicatorResponse { Indicator = (await indicators.UpdateAsync(changes, request.Reason, context.GetCaller().AuthorityId, context.CancellationToken)).ToProto() };
     }
 
     public override async Task<DisableIndicatorResponse> DisableIndicator(DisableIndicatorRequest request, ServerCallContext context)
     {
-        new FieldViolations().Require(Identifiers.IsCode(request.IndicatorCode), "indicator_code", "An indicator code.").ThrowIfAny();
-        return new DisableIndicatorResponse { Indicator = (await indicators.DisableAsync(request.IndicatorCode, context.GetCaller().AuthorityId, context.CancellationToken)).ToProto() };
+        var v = new FieldViolations().Require(Identifiers.IsCode(request.IndicatorCode), "indicator_code", "An indicator code.");
+        AdminRequestValidator.Reason(v, request.Reason);
+        v.ThrowIfAny();
+        return new DisableIndicatorResponse { Indicator = (await indicators.DisableAsync(request.IndicatorCode, request.Reason, context.GetCaller().AuthorityId, context.CancellationToken)).ToProto() };
     }
 
     public override async Task<ListAuditEventsResponse> ListAuditEvents(ListAuditEventsRequest request, ServerCallContext context)

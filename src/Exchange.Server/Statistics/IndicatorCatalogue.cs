@@ -47,7 +47,7 @@ public sealed class IndicatorCatalogue(ExchangeDbContext db, AuditLog audit, Tim
         await db.Indicators.FirstOrDefaultAsync(i => i.Code == code, cancellationToken)
         ?? throw new DomainException(DomainError.NotFound, "No such indicator.");
 
-    public async Task<IndicatorEntity> UpdateAsync(IndicatorEntity changes, string actor, CancellationToken cancellationToken)
+    public async Task<IndicatorEntity> UpdateAsync(IndicatorEntity changes, string reason, string actor, CancellationToken cancellationToken)
     {
         var indicator = await GetAsync(changes.Code, cancellationToken);
         indicator.Name = changes.Name;
@@ -69,16 +69,16 @@ public sealed class IndicatorCatalogue(ExchangeDbContext db, AuditLog audit, Tim
             indicator.DefinitionVersion = changes.DefinitionVersion;
         }
         indicator.UpdatedAt = time.GetUtcNow();
-        await audit.SaveWithAuditAsync(db, new AuditRecord(actor, "indicator.updated", "indicator", indicator.Code), cancellationToken);
+        await audit.SaveWithAuditAsync(db, new AuditRecord(actor, "indicator.updated", "indicator", indicator.Code) { Reason = reason }, cancellationToken);
         return indicator;
     }
 
-    public async Task<IndicatorEntity> DisableAsync(string code, string actor, CancellationToken cancellationToken)
+    public async Task<IndicatorEntity> DisableAsync(string code, string reason, string actor, CancellationToken cancellationToken)
     {
         var indicator = await GetAsync(code, cancellationToken);
         indicator.Enabled = false;
         indicator.UpdatedAt = time.GetUtcNow();
-        await audit.SaveWithAuditAsync(db, new AuditRecord(actor, "indicator.disabled", "indicator", indicator.Code), cancellationToken);
+        await audit.SaveWithAuditAsync(db, new AuditRecord(actor, "indicator.disabled", "indicator", indicator.Code) { Reason = reason }, cancellationToken);
         return indicator;
     }
 
