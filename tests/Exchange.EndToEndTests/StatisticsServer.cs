@@ -8,7 +8,7 @@ public static class StatisticsTestData
 {
     /// <summary>An indicator of its own for a test: dimensions "sex" (female, male) and "age" (young, middle, old) unless given.</summary>
     public static async Task<Indicator> NewIndicatorAsync(this ExchangeServer server, AuthorityKind reporter, PeriodType period = PeriodType.Quarter,
-        AreaLevel level = AreaLevel.Municipality, int threshold = 0, params Dimension[] dimensions)
+        AreaLevel level = AreaLevel.Municipality, int threshold = 0, int maxCrossed = 0, params Dimension[] dimensions)
     {
         using var admin = server.Operator();
         var indicator = new Indicator
@@ -21,6 +21,7 @@ public static class StatisticsTestData
             ReportingPeriod = period,
             ReportingLevel = level,
             SuppressionThreshold = threshold,
+            MaxCrossedDimensions = maxCrossed,
             Dimensions =
             {
                 dimensions.Length > 0 ? dimensions :
