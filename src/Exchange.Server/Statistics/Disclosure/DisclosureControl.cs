@@ -130,16 +130,19 @@ public static class DisclosureControl
                 }
             }
             // A small count shown as "D" must not be pinned by the published system either. Where the
-            // "A" totals around it leave it no room, they are shown as "D" too.
-            foreach (var cell in order.Where(i => status[i] == Disclosure.Secondary && IsSmall(values[i])))
+            // "A" totals around it leave it no room, they are shown as "D" too, and need the same proof.
+            var pending = new Queue<int>(order.Where(i => status[i] == Disclosure.Secondary && IsSmall(values[i])));
+            var proven = new HashSet<int>();
+            while (pending.TryDequeue(out var cell))
             {
-                if (ProveAgainstInsiders(cell, -1, 1) || ProveAgainstInsiders(cell, +1, 1))
+                if (!proven.Add(cell) || ProveAgainstInsiders(cell, -1, 1) || ProveAgainstInsiders(cell, +1, 1))
                 {
                     continue;
                 }
                 foreach (var ancestor in Ancestors(cell).Where(a => status[a] == Disclosure.Primary))
                 {
                     status[ancestor] = Disclosure.Secondary;
+                    pending.Enqueue(ancestor);
                 }
                 if (!ProveAgainstInsiders(cell, -1, 1) && !ProveAgainstInsiders(cell, +1, 1))
                 {

@@ -185,7 +185,7 @@ internal sealed class LinearProof : IDisposable
     /// </summary>
     public (List<int> Changed, HashSet<int> Areas)? Prove(int cell, int direction, long amount, IReadOnlySet<int>? avoided)
     {
-        foreach (var (c, status) in synced)
+        foreach (var (c, status) in synced.ToList())
         {
             if (table.Status[c] != status)
             {
