@@ -131,10 +131,9 @@ public sealed partial class DeniedCallAudit(IServiceScopeFactory scopes, AuditLo
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Length / 2, time);
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            while (await Configuration.Intervals.WaitAsync(time, Length / 2, stoppingToken))
             {
                 try
                 {

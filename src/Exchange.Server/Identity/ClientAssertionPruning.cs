@@ -14,8 +14,7 @@ internal sealed partial class ClientAssertionPruning(IServiceScopeFactory scopes
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Interval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        while (await Configuration.Intervals.WaitAsync(time, Interval, stoppingToken))
         {
             try
             {
