@@ -4,6 +4,7 @@ using Exchange.Server.Authorization;
 using Exchange.Server.Bootstrap;
 using Exchange.Server.Hosting;
 using Exchange.Server.Identity;
+using Exchange.Server.Referrals;
 using Exchange.Server.Statistics;
 using Exchange.Server.Storage;
 using Exchange.Server.Telemetry;
@@ -19,6 +20,7 @@ builder.AddExchangeAuthorization();
 builder.AddExchangeAdmin();
 builder.AddExchangeBootstrap();
 builder.AddExchangeStatistics();
+builder.AddExchangeReferrals();
 builder.AddExchangeGrpc();
 builder.AddExchangeTelemetry();
 

@@ -170,9 +170,15 @@ internal static class RawCall
                     }
                     break;
                 default:
+                    // A watch holds its stream open: a refusal ends it at once, an admitted call waits for events.
                     using (var call = invoker.AsyncServerStreamingCall(rpc, null, options, []))
                     {
-                        while (await call.ResponseStream.MoveNext(default))
+                        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                        try
+                        {
+                            await call.ResponseStream.MoveNext(wait.Token);
+                        }
+                        catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && wait.IsCancellationRequested)
                         {
                         }
                     }

@@ -28,7 +28,8 @@ internal static class AuthorityCommands
         var organisationNumber = new Option<string>("--org-number") { Description = "Organisation number, NNNNNN-NNNN (a shelter's starts with 8).", Required = true };
         var areas = new Option<string[]>("--area") { Description = "A kommunkod the authority speaks for (repeat for several); a municipality needs at least one.", AllowMultipleArgumentsPerToken = true };
         var shared = SharedOrganisationNumber();
-        var command = new Command("add", "Register an authority. It can do nothing until it has a credential and grants.") { id, name, kind, organisationNumber, areas, shared };
+        var accepts = AcceptsReferralsFrom();
+        var command = new Command("add", "Register an authority. It can do nothing until it has a credential and grants.") { id, name, kind, organisationNumber, areas, shared, accepts };
         command.SetCall(async (parse, client, output, ct) =>
         {
             var response = await client.Admin.CreateAuthorityAsync(new CreateAuthorityRequest
@@ -40,6 +41,7 @@ internal static class AuthorityCommands
                     Kind = Kinds.Parse(parse.GetValue(kind)!),
                     OrganisationNumber = parse.GetValue(organisationNumber)!,
                     AreaCodes = { parse.GetValue(areas) ?? [] },
+                    AcceptsReferralsFrom = { (parse.GetValue(accepts) ?? []).Select(Kinds.Parse) },
                 },
                 AllowSharedOrganisationNumber = parse.GetValue(shared),
             }, cancellationToken: ct);
@@ -113,7 +115,9 @@ internal static class AuthorityCommands
         var organisationNumber = new Option<string?>("--org-number") { Description = "New organisation number, NNNNNN-NNNN." };
         var areas = new Option<string[]>("--area") { Description = "The kommunkoder it speaks for, replacing the current ones (repeat for several).", AllowMultipleArgumentsPerToken = true };
         var shared = SharedOrganisationNumber();
-        var command = new Command("update", "Change an authority's name, organisation number or kommunkoder; what is not given stays. Its id and kind never change.") { idArgument, name, organisationNumber, areas, shared };
+        var accepts = AcceptsReferralsFrom();
+        var acceptNone = new Option<bool>("--accept-no-referrals") { Description = "Take referrals from no kind of authority any more." };
+        var command = new Command("update", "Change an authority's name, organisation number, kommunkoder or the kinds it takes referrals from; what is not given stays. Its id and kind never change.") { idArgument, name, organisationNumber, areas, shared, accepts, acceptNone };
         command.SetCall(async (parse, client, output, ct) =>
         {
             var current = (await client.Admin.GetAuthorityAsync(new GetAuthorityRequest { AuthorityId = parse.GetValue(idArgument)! }, cancellationToken: ct)).Authority;
@@ -124,6 +128,15 @@ internal static class AuthorityCommands
             {
                 changed.AreaCodes.Clear();
                 changed.AreaCodes.Add(newAreas);
+            }
+            if (parse.GetValue(accepts) is { Length: > 0 } kinds)
+            {
+                changed.AcceptsReferralsFrom.Clear();
+                changed.AcceptsReferralsFrom.Add(kinds.Select(Kinds.Parse));
+            }
+            else if (parse.GetValue(acceptNone))
+            {
+                changed.AcceptsReferralsFrom.Clear();
             }
             var response = await client.Admin.UpdateAuthorityAsync(new UpdateAuthorityRequest { Authority = changed, AllowSharedOrganisationNumber = parse.GetValue(shared) }, cancellationToken: ct);
             output.Write(response, w => { w.WriteLine($"Updated {response.Authority.Id}."); Describe(w, response.Authority); });
@@ -149,7 +162,18 @@ internal static class AuthorityCommands
         return command;
     }
 
+    private static Option<string[]> AcceptsReferralsFrom()
+    {
+        var option = new Option<string[]>("--accept-referrals-from")
+        {
+            Description = "A kind of authority it takes referrals from (police, region, municipality, shelter; repeat for several), replacing the current ones. It also needs a referrals.receive grant.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        option.AcceptOnlyFromAmong(Kinds.AuthorityKindNames);
+        return option;
+    }
+
     private static void Describe(TextWriter w, Authority a) => Tables.Fields(w,
         ("ID", a.Id), ("Name", a.Name), ("Kind", Kinds.Name(a.Kind)), ("Organisation number", a.OrganisationNumber),
-        ("Areas", string.Join(", ", a.AreaCodes)), ("Enabled", a.Enabled ? "yes" : "no"), ("Created", Tables.Time(a.CreateTime)), ("Updated", Tables.Time(a.UpdateTime)));
+        ("Areas", string.Join(", ", a.AreaCodes)), ("Takes referrals from", a.AcceptsReferralsFrom.Count == 0 ? "no one" : string.Join(", ", a.AcceptsReferralsFrom.Select(Kinds.Name))), ("Enabled", a.Enabled ? "yes" : "no"), ("Created", Tables.Time(a.CreateTime)), ("Updated", Tables.Time(a.UpdateTime)));
 }

@@ -62,7 +62,7 @@ public sealed class AdminGrpcService(
     {
         var (authority, violations) = AdminRequestValidator.Authority(request.Authority, creating: false);
         violations.ThrowIfAny();
-        var updated = await authorities.UpdateAsync(authority.Id, authority.Name, authority.OrganisationNumber, authority.AreaCodes, request.AllowSharedOrganisationNumber, context.GetCaller().AuthorityId, context.CancellationToken);
+        var updated = await authorities.UpdateAsync(authority.Id, authority.Name, authority.OrganisationNumber, authority.AreaCodes, authority.AcceptsReferralsFrom, request.AllowSharedOrganisationNumber, context.GetCaller().AuthorityId, context.CancellationToken);
         return new UpdateAuthorityResponse { Authority = updated.ToProto() };
     }
 

@@ -15,6 +15,7 @@ internal static class AdminMapping
         Kind = a.Kind.ToWire(),
         OrganisationNumber = a.OrganisationNumber,
         AreaCodes = { a.AreaCodes },
+        AcceptsReferralsFrom = { a.AcceptsReferralsFrom.Select(k => k.ToWire()) },
         Enabled = a.Enabled,
         CreateTime = Timestamp.FromDateTimeOffset(a.CreatedAt),
         UpdateTime = Timestamp.FromDateTimeOffset(a.UpdatedAt),

@@ -1,3 +1,4 @@
+using Exchange.Server.Authorization;
 using Exchange.Contracts;
 using Exchange.Server.Audit;
 using Exchange.Server.Identity;
@@ -42,10 +43,13 @@ public static class AdminRequestValidator
             Kind = authority.Kind.ToParty() ?? default,
             OrganisationNumber = organisationNumber ?? "",
             AreaCodes = [.. authority.AreaCodes],
+            AcceptsReferralsFrom = [.. authority.AcceptsReferralsFrom.Select(k => k.ToParty() ?? default).Distinct()],
         };
+        v.Require(authority.AcceptsReferralsFrom.All(k => k.ToParty() is { } kind && KindPolicy.MayHold(kind, Scopes.ReferralsSend)), "authority.accepts_referrals_from",
+            "Only kinds that may send referrals: police, region, municipality or shelter.");
         if (v.IsEmpty && creating)
         {
-            foreach (var violation in AuthorityRules.Check(entity.Kind, entity.OrganisationNumber, entity.AreaCodes).Items)
+            foreach (var violation in AuthorityRules.Check(entity.Kind, entity.OrganisationNumber, entity.AreaCodes, entity.AcceptsReferralsFrom).Items)
             {
                 v.Add(violation.Field, violation.Description);
             }

@@ -43,13 +43,14 @@ public sealed class AuthorityAdministration(ExchangeDbContext db, AuditLog audit
         return rows.Count > pageSize ? (rows[..pageSize], rows[pageSize - 1].Id) : (rows, null);
     }
 
-    public async Task<AuthorityEntity> UpdateAsync(string authorityId, string name, string organisationNumber, List<string> areaCodes, bool allowSharedOrganisationNumber, string actor, CancellationToken cancellationToken)
+    public async Task<AuthorityEntity> UpdateAsync(string authorityId, string name, string organisationNumber, List<string> areaCodes, List<PartyKind> acceptsReferralsFrom, bool allowSharedOrganisationNumber, string actor, CancellationToken cancellationToken)
     {
         var authority = await GetAsync(authorityId, cancellationToken);
-        AuthorityRules.Check(authority.Kind, organisationNumber, areaCodes).ThrowIfAny();
+        AuthorityRules.Check(authority.Kind, organisationNumber, areaCodes, acceptsReferralsFrom).ThrowIfAny();
         authority.Name = name;
         authority.OrganisationNumber = organisationNumber;
         authority.AreaCodes = areaCodes;
+        authority.AcceptsReferralsFrom = acceptsReferralsFrom;
         authority.UpdatedAt = time.GetUtcNow();
         await audit.SaveWithAuditAsync(db, new AuditRecord(actor, "authority.updated", "authority", authority.Id) { SubjectAuthorityId = authority.Id },
             () => EnsureOrganisationNumberFreeAsync(authority.Id, organisationNumber, allowSharedOrganisationNumber, cancellationToken), cancellationToken);
@@ -90,7 +91,7 @@ public sealed class AuthorityAdministration(ExchangeDbContext db, AuditLog audit
 /// <summary>Rules tying an authority's kind to its organisation number and areas.</summary>
 public static class AuthorityRules
 {
-    public static FieldViolations Check(PartyKind kind, string organisationNumber, IReadOnlyList<string> areaCodes, string prefix = "authority.")
+    public static FieldViolations Check(PartyKind kind, string organisationNumber, IReadOnlyList<string> areaCodes, IReadOnlyList<PartyKind>? acceptsReferralsFrom = null, string prefix = "authority.")
     {
         var violations = new FieldViolations();
         if (kind == PartyKind.Shelter && !organisationNumber.StartsWith('8'))
@@ -116,6 +117,8 @@ public static class AuthorityRules
                 break;
         }
         violations.Require(areaCodes.Count <= 300 && areaCodes.Distinct().Count() == areaCodes.Count, prefix + "area_codes", "At most 300 codes, each once.");
+        violations.Require(acceptsReferralsFrom is not { Count: > 0 } || Authorization.KindPolicy.MayHold(kind, Exchange.Contracts.Scopes.ReferralsReceive), prefix + "accepts_referrals_from",
+            $"A {kind.ToString().ToLowerInvariant()} authority never receives referrals, so it takes them from no one.");
         return violations;
     }
 }

@@ -61,6 +61,16 @@ internal static class DemoSeed
         }
     }
 
-    private static AuthorityEntity Demo(string id, string name, PartyKind kind, string organisationNumber, params string[] areaCodes) =>
-        new() { Id = id, Name = name, Kind = kind, OrganisationNumber = organisationNumber, AreaCodes = [.. areaCodes] };
+    private static AuthorityEntity Demo(string id, string name, PartyKind kind, string organisationNumber, params string[] areaCodes) => new()
+    {
+        Id = id,
+        Name = name,
+        Kind = kind,
+        OrganisationNumber = organisationNumber,
+        AreaCodes = [.. areaCodes],
+        // A demo recipient takes referrals from every kind that typically sends them.
+        AcceptsReferralsFrom = KindPolicy.TypicalScopes(kind).Contains(Scopes.ReferralsReceive)
+            ? [.. Enum.GetValues<PartyKind>().Where(k => KindPolicy.TypicalScopes(k).Contains(Scopes.ReferralsSend))]
+            : [],
+    };
 }

@@ -18,6 +18,9 @@ public sealed class AuthorityEntity
     public PartyKind Kind { get; set; }
     public required string OrganisationNumber { get; set; }
     public List<string> AreaCodes { get; set; } = [];
+
+    /// <summary>The kinds of sender this authority takes referrals from; none until an operator says.</summary>
+    public List<PartyKind> AcceptsReferralsFrom { get; set; } = [];
     public bool Enabled { get; set; } = true;
 
     /// <summary>
@@ -266,4 +269,79 @@ public sealed class CredentialChangeEntity
 
     /// <summary>The credential the approval created.</summary>
     public string? CredentialId { get; set; }
+}
+
+public enum ReferralState
+{
+    Requested = 1,
+    Received = 2,
+    Accepted = 3,
+    Rejected = 4,
+    Completed = 5,
+    Revoked = 6,
+}
+
+/// <summary>Why a referral's personal data was destroyed.</summary>
+public enum ErasureCause
+{
+    ConsentWithdrawn = 1,
+    ConsentExpired = 2,
+    RetentionEnded = 3,
+}
+
+/// <summary>
+/// A referral. Everything personal — the subject, the message, the consent's purpose and who
+/// documented it — is in <see cref="SealedPayload"/>, sealed under a data key kept in the key store
+/// (see Referrals/ReferralKeyStore); the columns hold ids, parties, times, statuses and what the
+/// server must check the consent against without opening it.
+/// </summary>
+public sealed class ReferralEntity
+{
+    /// <summary>A version 7 GUID: ordered by time, so newest first is an order by id.</summary>
+    public required string Id { get; set; }
+    public required string SenderId { get; set; }
+    public PartyKind SenderKind { get; set; }
+    public required string RecipientId { get; set; }
+    public PartyKind RecipientKind { get; set; }
+    public required string RequestId { get; set; }
+
+    /// <summary>Hex SHA-256 of the request's content: the same request_id with other content is refused.</summary>
+    public required string ContentHash { get; set; }
+    public int ReasonCategory { get; set; }
+    public ReferralState Status { get; set; }
+    public int RejectionReason { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public DateTimeOffset? ReceivedAt { get; set; }
+
+    /// <summary>When it was completed or rejected: the retention period runs from here.</summary>
+    public DateTimeOffset? ClosedAt { get; set; }
+    public DateTimeOffset ConsentGivenAt { get; set; }
+    public DateTimeOffset ConsentExpiresAt { get; set; }
+
+    /// <summary>The data categories the consent covers, as DataCategory numbers joined by ','.</summary>
+    public required string ConsentCategories { get; set; }
+
+    /// <summary>Null once the personal data is erased; what remains is the tombstone.</summary>
+    public byte[]? SealedPayload { get; set; }
+    public DateTimeOffset? ErasedAt { get; set; }
+    public ErasureCause? ErasureCause { get; set; }
+}
+
+/// <summary>
+/// One event of a party's referral stream: a new referral for its recipient, a status change for the
+/// other party. The sequence is the stream's order and, encoded, its cursor.
+/// </summary>
+public sealed class ReferralEventEntity
+{
+    public long Sequence { get; set; }
+    public required string AuthorityId { get; set; }
+    public required string ReferralId { get; set; }
+
+    /// <summary>Whether the event is for the referral's recipient (else its sender): each reads it under its own scope.</summary>
+    public bool ToRecipient { get; set; }
+    public bool NewReferral { get; set; }
+    public ReferralState Status { get; set; }
+    public int RejectionReason { get; set; }
+    public DateTimeOffset At { get; set; }
 }

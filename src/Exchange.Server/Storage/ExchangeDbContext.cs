@@ -19,6 +19,8 @@ public abstract class ExchangeDbContext(DbContextOptions options) : DbContext(op
     public DbSet<StatisticsCellEntity> StatisticsCells => Set<StatisticsCellEntity>();
     public DbSet<StatisticsCellRevisionEntity> StatisticsCellRevisions => Set<StatisticsCellRevisionEntity>();
     public DbSet<StatisticsRevisionEntity> StatisticsRevisions => Set<StatisticsRevisionEntity>();
+    public DbSet<ReferralEntity> Referrals => Set<ReferralEntity>();
+    public DbSet<ReferralEventEntity> ReferralEvents => Set<ReferralEventEntity>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -117,6 +119,43 @@ public abstract class ExchangeDbContext(DbContextOptions options) : DbContext(op
             e.ToTable("statistics_revisions");
             e.HasKey(r => new { r.IndicatorCode, r.Year });
             e.Property(r => r.IndicatorCode).HasMaxLength(64);
+        });
+
+        modelBuilder.Entity<ReferralEntity>(e =>
+        {
+            e.ToTable("referrals");
+            e.HasKey(r => r.Id);
+            e.Property(r => r.Id).HasMaxLength(36);
+            e.Property(r => r.SenderId).HasMaxLength(63);
+            e.Property(r => r.RecipientId).HasMaxLength(63);
+            e.Property(r => r.SenderKind).HasConversion<string>().HasMaxLength(20);
+            e.Property(r => r.RecipientKind).HasConversion<string>().HasMaxLength(20);
+            e.Property(r => r.RequestId).HasMaxLength(64);
+            e.Property(r => r.ContentHash).HasMaxLength(64);
+            e.Property(r => r.Status).HasConversion<string>().HasMaxLength(20);
+            e.Property(r => r.ErasureCause).HasConversion<string>().HasMaxLength(20);
+            e.Property(r => r.ConsentCategories).HasMaxLength(40);
+            // Compared in queries (expiry, retention): stored as numbers, which SQLite compares; every time is UTC.
+            e.Property(r => r.ConsentExpiresAt).HasConversion(new Microsoft.EntityFrameworkCore.Storage.ValueConversion.DateTimeOffsetToBinaryConverter());
+            e.Property(r => r.ClosedAt).HasConversion(new Microsoft.EntityFrameworkCore.Storage.ValueConversion.DateTimeOffsetToBinaryConverter());
+            // The idempotency key: a concurrent retry of the same request_id loses on this index.
+            e.HasIndex(r => new { r.SenderId, r.RequestId }).IsUnique();
+            e.HasIndex(r => new { r.RecipientId, r.Id });
+            e.HasIndex(r => new { r.SenderId, r.Id });
+            e.HasOne<AuthorityEntity>().WithMany().HasForeignKey(r => r.SenderId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<AuthorityEntity>().WithMany().HasForeignKey(r => r.RecipientId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<ReferralEventEntity>(e =>
+        {
+            e.ToTable("referral_events");
+            e.HasKey(v => v.Sequence);
+            e.Property(v => v.Sequence).ValueGeneratedOnAdd();
+            e.Property(v => v.AuthorityId).HasMaxLength(63);
+            e.Property(v => v.ReferralId).HasMaxLength(36);
+            e.Property(v => v.Status).HasConversion<string>().HasMaxLength(20);
+            e.HasIndex(v => new { v.AuthorityId, v.Sequence });
+            e.HasOne<ReferralEntity>().WithMany().HasForeignKey(v => v.ReferralId);
         });
 
         modelBuilder.Entity<AuditEventEntity>(e =>
