@@ -47,6 +47,7 @@ public static class AdminApp
         root.Subcommands.Add(CredentialCommands.Build());
         root.Subcommands.Add(GrantCommands.Build());
         root.Subcommands.Add(IndicatorCommands.Build());
+        root.Subcommands.Add(ReferralCommands.Build());
         root.Subcommands.Add(AuditCommands.Build());
         root.Subcommands.Add(AccountCommands.Build());
         return root;

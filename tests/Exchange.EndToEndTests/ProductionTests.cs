@@ -50,6 +50,10 @@ public class ProductionServer : TlsServer
             settings["Exchange:Operators:0:Name"] = "Anna at the county IT department";
             settings["Exchange:Operators:0:PublicKeyFile"] = Path.Combine(keys, "operator-anna.pub.pem");
             settings["Exchange:Operators:0:KeyId"] = "anna-2026";
+            // Outside Development the referral keys come from configuration, and their store lies apart from the data.
+            settings["Exchange:Referrals:KeyEncryptionKeys:2026-11"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+            settings["Exchange:Referrals:ActiveKeyEncryptionKey"] = "2026-11";
+            settings["Exchange:Referrals:KeyStoreConnectionString"] = $"Data Source={Path.Combine(keys, "referral-keys.db")};Pooling=False";
             return settings;
         }
     }

@@ -235,4 +235,72 @@ public class ReferralTests(ExchangeServer server)
         var bad = await RpcAssert.FailsWith(StatusCode.InvalidArgument, () => Watch(kramfors, "not-a-cursor", 1));
         Assert.Equal(["cursor"], Fields(bad));
     }
+
+    [Fact]
+    public async Task Concurrent_changes_and_a_withdrawal_never_both_pass_one_check()
+    {
+        var (police, _) = await server.NewAuthorityInAsync(AuthorityKind.Police, ["22"], "referrals.send");
+        var (kramfors, kramforsId) = await server.NewRecipientAsync(AuthorityKind.Municipality, AuthorityKind.Police);
+        using var _ = police;
+        using var __ = kramfors;
+        async Task<bool> Succeeds(Func<Task> call)
+        {
+            try
+            {
+                await call();
+                return true;
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.FailedPrecondition)
+            {
+                return false;
+            }
+        }
+
+        for (var i = 0; i < 8; i++)
+        {
+            // Accept and reject at once: exactly one wins, and the receipts stay a lawful path.
+            var sent = (await police.Referrals.SendReferralAsync(Referral(kramforsId, DateTimeOffset.UtcNow))).Referral;
+            await kramfors.Referrals.GetReferralAsync(new GetReferralRequest { ReferralId = sent.Id });
+            var moves = await Task.WhenAll(
+                Task.Run(() => Succeeds(async () => await kramfors.Referrals.UpdateReferralStatusAsync(new UpdateReferralStatusRequest { RequestId = "a", ReferralId = sent.Id, Status = ReferralStatus.Accepted }))),
+                Task.Run(() => Succeeds(async () => await kramfors.Referrals.UpdateReferralStatusAsync(new UpdateReferralStatusRequest { RequestId = "r", ReferralId = sent.Id, Status = ReferralStatus.Rejected, RejectionReason = RejectionReason.NoCapacity }))));
+            Assert.Single(moves, m => m);
+            Assert.Equal(2, (await police.Referrals.GetReferralAsync(new GetReferralRequest { ReferralId = sent.Id })).Receipts.Count);
+
+            // A withdrawal racing a read and a change: the referral ends revoked, and a read either came
+            // before the withdrawal (no tombstone with it) or was refused.
+            var other = (await police.Referrals.SendReferralAsync(Referral(kramforsId, DateTimeOffset.UtcNow))).Referral;
+            var read = Task.Run(async () =>
+            {
+                try
+                {
+                    return (await kramfors.Referrals.GetReferralAsync(new GetReferralRequest { ReferralId = other.Id })).Referral;
+                }
+                catch (RpcException e) when (e.StatusCode == StatusCode.FailedPrecondition)
+                {
+                    return null;
+                }
+            });
+            var withdraw = Task.Run(async () => await police.Referrals.WithdrawConsentAsync(new WithdrawConsentRequest { RequestId = "w", ReferralId = other.Id }));
+            var accept = Task.Run(() => Succeeds(async () => await kramfors.Referrals.UpdateReferralStatusAsync(new UpdateReferralStatusRequest { RequestId = "a", ReferralId = other.Id, Status = ReferralStatus.Received })));
+            await Task.WhenAll(read, withdraw, accept);
+            if (await read is { } content)
+            {
+                Assert.Null(content.Summary.EraseTime);
+            }
+            Assert.Equal(ReferralStatus.Revoked, (await police.Referrals.GetReferralAsync(new GetReferralRequest { ReferralId = other.Id })).Referral.Summary.Status);
+        }
+    }
+
+    [Fact]
+    public async Task A_request_id_shaped_like_a_personnummer_is_refused_it_outlives_the_data()
+    {
+        var (police, _) = await server.NewAuthorityInAsync(AuthorityKind.Police, ["22"], "referrals.send");
+        var (kramfors, kramforsId) = await server.NewRecipientAsync(AuthorityKind.Municipality, AuthorityKind.Police);
+        using var _ = police;
+        using var __ = kramfors;
+        var error = await RpcAssert.FailsWith(StatusCode.InvalidArgument, async () => await police.Referrals.SendReferralAsync(Referral(kramforsId, DateTimeOffset.UtcNow, requestId: Personnummer)));
+        Assert.Equal(["request_id"], Fields(error));
+        NamesNoPersonalData(error);
+    }
 }

@@ -18,6 +18,7 @@ public sealed class AdminGrpcService(
     CredentialChanges changes,
     GrantAdministration grants,
     IndicatorCatalogue indicators,
+    Referrals.ReferralDesk referrals,
     AuditReader audit,
     TimeProvider time) : AdminService.AdminServiceBase
 {
@@ -175,6 +176,15 @@ public sealed class AdminGrpcService(
         AdminRequestValidator.Reason(v, request.Reason);
         v.ThrowIfAny();
         return new DisableIndicatorResponse { Indicator = (await indicators.DisableAsync(request.IndicatorCode, request.Reason, context.GetCaller().AuthorityId, context.CancellationToken)).ToProto() };
+    }
+
+    public override async Task<RewrapReferralKeysResponse> RewrapReferralKeys(RewrapReferralKeysRequest request, ServerCallContext context)
+    {
+        var v = new FieldViolations();
+        AdminRequestValidator.Reason(v, request.Reason);
+        v.ThrowIfAny();
+        var count = await referrals.RewrapKeysAsync(context.GetCaller().AuthorityId, request.Reason, context.CancellationToken);
+        return new RewrapReferralKeysResponse { RewrappedCount = count, KeyEncryptionKeyId = referrals.ActiveKeyEncryptionKeyId };
     }
 
     public override async Task<ListAuditEventsResponse> ListAuditEvents(ListAuditEventsRequest request, ServerCallContext context)

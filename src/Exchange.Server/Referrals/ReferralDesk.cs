@@ -28,6 +28,8 @@ public sealed class ReferralDesk(
         var now = time.GetUtcNow();
         var violations = ReferralRules.Check(request, now);
         violations.Require(request.RecipientAuthorityId != caller.AuthorityId, "recipient_authority_id", "An authority does not send referrals to itself.");
+        violations.Require(!Identifiers.ContainsPersonalIdentityNumber(request.RequestId), "request_id",
+            "Looks like a personnummer: a request_id is kept after the referral is erased, so use a case reference or a UUID instead.");
         violations.ThrowIfAny();
 
         if (await FindOwnRequestAsync(caller, request, cancellationToken) is { } earlier)
@@ -132,44 +134,69 @@ public sealed class ReferralDesk(
     public async Task<(ReferralEntity Referral, Referral? Content, List<ReferralEventEntity> Receipts)> GetAsync(Caller caller, string referralId, CancellationToken cancellationToken)
     {
         var referral = await VisibleAsync(caller, referralId, cancellationToken);
-        var receipts = await db.ReferralEvents.AsNoTracking()
-            .Where(e => e.ReferralId == referral.Id && !e.ToRecipient && !e.NewReferral).OrderBy(e => e.Sequence).ToListAsync(cancellationToken);
         if (!DataRules.MayReadReferralContent(caller, referral.RecipientId))
         {
-            return (referral, null, receipts);
+            return (referral, null, await ReceiptsAsync(referral.Id, cancellationToken));
         }
-        var now = time.GetUtcNow();
-        if (referral.ErasedAt is null && referral.ConsentExpiresAt <= now)
+        if (referral.ErasedAt is null && referral.ConsentExpiresAt <= time.GetUtcNow())
         {
-            await EraseAsync(referral.Id, ErasureCause.ConsentExpired, "exchange", cancellationToken);
+            await EraseAsync(referral.Id, ErasureCause.ConsentExpired, SystemActor, cancellationToken);
             referral = await db.Referrals.AsNoTracking().FirstAsync(r => r.Id == referralId, cancellationToken);
         }
+        EnsureHeld(referral);
+        // A withdrawal destroys the key before it marks the referral: a missing key is an erasure under way.
+        var dataKey = await DataKeyAsync(referral.Id, cancellationToken) ?? throw Gone(ErasureCause.ConsentWithdrawn, referral.Id);
+        var content = Referral.Parser.ParseFrom(ReferralSeal.Open(dataKey, referral.SealedPayload!, referral.Id, ReferralSeal.Payload));
+        ReferralEntity? read = null;
+        // Checked again where erasures and status changes are serialised: if a withdrawal committed
+        // since the data was opened, the content is dropped, not handed out.
+        await audit.SaveWithAuditAsync(db, async () =>
+        {
+            read = await TrackedAsync(referral.Id, cancellationToken);
+            EnsureHeld(read);
+            var records = new List<AuditRecord> { new(caller.AuthorityId, "referral.read", "referral", read.Id) { SubjectAuthorityId = read.SenderId } };
+            if (read.Status == ReferralState.Requested)
+            {
+                var now = time.GetUtcNow();
+                Move(read, ReferralState.Received, 0, now);
+                read.ReceivedAt = now;
+                records.Add(new AuditRecord(caller.AuthorityId, "referral.received", "referral", read.Id) { SubjectAuthorityId = read.SenderId });
+            }
+            return records;
+        }, cancellationToken);
+        signal.Pulse();
+        return (read!, content, await ReceiptsAsync(referral.Id, cancellationToken));
+    }
+
+    private const string SystemActor = "exchange";
+
+    private Task<List<ReferralEventEntity>> ReceiptsAsync(string referralId, CancellationToken cancellationToken) =>
+        db.ReferralEvents.AsNoTracking().Where(e => e.ReferralId == referralId && !e.ToRecipient && !e.NewReferral).OrderBy(e => e.Sequence).ToListAsync(cancellationToken);
+
+    /// <summary>The referral as stored now, tracked: read inside the serialised section, never from an earlier read.</summary>
+    private async Task<ReferralEntity> TrackedAsync(string referralId, CancellationToken cancellationToken)
+    {
+        var tracked = await db.Referrals.FirstAsync(r => r.Id == referralId, cancellationToken);
+        await db.Entry(tracked).ReloadAsync(cancellationToken);
+        return tracked;
+    }
+
+    private static void EnsureHeld(ReferralEntity referral)
+    {
         if (referral.ErasedAt is not null || referral.SealedPayload is null)
         {
-            throw DomainException.FailedPrecondition(referral.ErasureCause == ErasureCause.ConsentWithdrawn ? "CONSENT_WITHDRAWN" : referral.ErasureCause == ErasureCause.ConsentExpired ? "CONSENT_EXPIRED" : "RETENTION_ENDED",
-                referral.Id, "The referral's personal data is gone: " + referral.ErasureCause switch
-                {
-                    ErasureCause.ConsentWithdrawn => "the person withdrew consent.",
-                    ErasureCause.ConsentExpired => "the consent expired.",
-                    _ => "its retention period ended.",
-                });
+            throw Gone(referral.ErasureCause ?? ErasureCause.ConsentWithdrawn, referral.Id);
         }
-        var dataKey = await DataKeyAsync(referral.Id, cancellationToken) ?? throw new InvalidOperationException("The referral's data key is missing.");
-        var content = Referral.Parser.ParseFrom(ReferralSeal.Open(dataKey, referral.SealedPayload, referral.Id, ReferralSeal.Payload));
-        var tracked = await db.Referrals.FirstAsync(r => r.Id == referral.Id, cancellationToken);
-        var records = new List<AuditRecord> { new(caller.AuthorityId, "referral.read", "referral", referral.Id) { SubjectAuthorityId = referral.SenderId } };
-        if (tracked.Status == ReferralState.Requested)
-        {
-            Move(tracked, ReferralState.Received, 0, now);
-            tracked.ReceivedAt = now;
-            records.Add(new AuditRecord(caller.AuthorityId, "referral.received", "referral", referral.Id) { SubjectAuthorityId = referral.SenderId });
-        }
-        await audit.SaveWithAuditAsync(db, () => Task.FromResult<IReadOnlyList<AuditRecord>>(records), cancellationToken);
-        signal.Pulse();
-        receipts = await db.ReferralEvents.AsNoTracking()
-            .Where(e => e.ReferralId == referral.Id && !e.ToRecipient && !e.NewReferral).OrderBy(e => e.Sequence).ToListAsync(cancellationToken);
-        return (tracked, content, receipts);
     }
+
+    private static DomainException Gone(ErasureCause cause, string referralId) => DomainException.FailedPrecondition(
+        cause switch { ErasureCause.ConsentWithdrawn => "CONSENT_WITHDRAWN", ErasureCause.ConsentExpired => "CONSENT_EXPIRED", _ => "RETENTION_ENDED" },
+        referralId, "The referral's personal data is gone: " + cause switch
+        {
+            ErasureCause.ConsentWithdrawn => "the person withdrew consent.",
+            ErasureCause.ConsentExpired => "the consent expired.",
+            _ => "its retention period ended.",
+        });
 
     private async Task<ReferralEntity> VisibleAsync(Caller caller, string referralId, CancellationToken cancellationToken)
     {
@@ -202,27 +229,41 @@ public sealed class ReferralDesk(
             // The sender sees the referral but only the recipient moves it.
             throw new DomainException(DomainError.PermissionDenied, "Only the recipient changes a referral's status; the sender sees each change as a receipt.");
         }
-        var tracked = await db.Referrals.FirstAsync(r => r.Id == referral.Id, cancellationToken);
+        if (referral.ErasedAt is null && referral.ConsentExpiresAt <= time.GetUtcNow())
+        {
+            await EraseAsync(referral.Id, ErasureCause.ConsentExpired, SystemActor, cancellationToken);
+        }
         var to = (ReferralState)request.Status;
-        if (tracked.Status == to && tracked.RejectionReason == (int)request.RejectionReason)
+        ReferralEntity? moved = null;
+        var changed = false;
+        // Checked and changed where erasures and other changes are serialised, so that two changes (or a
+        // change and a withdrawal) never both pass a check made on the same earlier state.
+        await audit.SaveWithAuditAsync(db, async () =>
         {
-            // A retry of a change already made.
-            return tracked;
-        }
-        if (tracked.ErasedAt is not null || tracked.Status == ReferralState.Revoked)
+            var tracked = moved = await TrackedAsync(referral.Id, cancellationToken);
+            if (tracked.Status == to && tracked.RejectionReason == (int)request.RejectionReason)
+            {
+                // A retry of a change already made.
+                return [];
+            }
+            if (tracked.ErasedAt is not null || tracked.Status == ReferralState.Revoked)
+            {
+                throw Gone(tracked.ErasureCause ?? ErasureCause.ConsentWithdrawn, tracked.Id);
+            }
+            if (!ReferralLifecycle.MayMove(tracked.Status, to))
+            {
+                throw DomainException.FailedPrecondition("STATUS_TRANSITION", tracked.Id,
+                    $"A referral that is {tracked.Status.ToString().ToLowerInvariant()} cannot become {to.ToString().ToLowerInvariant()}: requested → received → accepted or rejected; accepted → completed.");
+            }
+            Move(tracked, to, (int)request.RejectionReason, time.GetUtcNow());
+            changed = true;
+            return [new AuditRecord(caller.AuthorityId, $"referral.{to.ToString().ToLowerInvariant()}", "referral", tracked.Id) { SubjectAuthorityId = tracked.SenderId }];
+        }, cancellationToken);
+        if (changed)
         {
-            throw DomainException.FailedPrecondition("REFERRAL_ERASED", tracked.Id, "The referral's personal data is gone and its status no longer changes.");
+            signal.Pulse();
         }
-        if (!ReferralLifecycle.MayMove(tracked.Status, to))
-        {
-            throw DomainException.FailedPrecondition("STATUS_TRANSITION", tracked.Id,
-                $"A referral that is {tracked.Status.ToString().ToLowerInvariant()} cannot become {to.ToString().ToLowerInvariant()}: requested → received → accepted or rejected; accepted → completed.");
-        }
-        var now = time.GetUtcNow();
-        Move(tracked, to, (int)request.RejectionReason, now);
-        await audit.SaveWithAuditAsync(db, new AuditRecord(caller.AuthorityId, $"referral.{to.ToString().ToLowerInvariant()}", "referral", tracked.Id) { SubjectAuthorityId = tracked.SenderId }, cancellationToken);
-        signal.Pulse();
-        return tracked;
+        return moved!;
     }
 
     private void Move(ReferralEntity referral, ReferralState to, int rejectionReason, DateTimeOffset now)
@@ -259,31 +300,73 @@ public sealed class ReferralDesk(
     public async Task EraseAsync(string referralId, ErasureCause cause, string actor, CancellationToken cancellationToken)
     {
         await keyStore.DestroyAsync(referralId, cancellationToken);
-        var referral = await db.Referrals.FirstAsync(r => r.Id == referralId, cancellationToken);
-        if (referral.ErasedAt is not null)
+        var erased = false;
+        await audit.SaveWithAuditAsync(db, async () =>
         {
-            return;
+            var referral = await TrackedAsync(referralId, cancellationToken);
+            if (referral.ErasedAt is not null)
+            {
+                return [];
+            }
+            var now = time.GetUtcNow();
+            referral.SealedPayload = null;
+            referral.ErasedAt = now;
+            referral.ErasureCause = cause;
+            referral.UpdatedAt = now;
+            if (cause != ErasureCause.RetentionEnded && referral.Status != ReferralState.Revoked)
+            {
+                referral.Status = ReferralState.Revoked;
+                db.ReferralEvents.Add(Event(referral, toRecipient: false, newReferral: false, now));
+                db.ReferralEvents.Add(Event(referral, toRecipient: true, newReferral: false, now));
+            }
+            erased = true;
+            var action = cause switch
+            {
+                ErasureCause.ConsentWithdrawn => "referral.consent_withdrawn",
+                ErasureCause.ConsentExpired => "referral.consent_expired",
+                _ => "referral.retention_ended",
+            };
+            return [new AuditRecord(actor, action, "referral", referral.Id) { SubjectAuthorityId = referral.SenderId }];
+        }, cancellationToken);
+        if (erased)
+        {
+            signal.Pulse();
         }
-        var now = time.GetUtcNow();
-        referral.SealedPayload = null;
-        referral.ErasedAt = now;
-        referral.ErasureCause = cause;
-        referral.UpdatedAt = now;
-        if (cause != ErasureCause.RetentionEnded && referral.Status != ReferralState.Revoked)
-        {
-            referral.Status = ReferralState.Revoked;
-            db.ReferralEvents.Add(Event(referral, toRecipient: false, newReferral: false, now));
-            db.ReferralEvents.Add(Event(referral, toRecipient: true, newReferral: false, now));
-        }
-        var action = cause switch
-        {
-            ErasureCause.ConsentWithdrawn => "referral.consent_withdrawn",
-            ErasureCause.ConsentExpired => "referral.consent_expired",
-            _ => "referral.retention_ended",
-        };
-        await audit.SaveWithAuditAsync(db, new AuditRecord(actor, action, "referral", referral.Id) { SubjectAuthorityId = referral.SenderId }, cancellationToken);
-        signal.Pulse();
     }
+
+    /// <summary>
+    /// Wraps every data key still wrapped by an earlier key-encryption key under the active one; the
+    /// data keys themselves, and so the sealed data, stay as they are. Returns how many it wrapped.
+    /// </summary>
+    public async Task<int> RewrapKeysAsync(string actor, string reason, CancellationToken cancellationToken)
+    {
+        var ids = await keyStore.WrappedByOtherThanAsync(keys.ActiveId, cancellationToken);
+        var rewrapped = 0;
+        foreach (var id in ids)
+        {
+            // Erased in the meantime: nothing to wrap.
+            if (await keyStore.FindAsync(id, cancellationToken) is not { } wrapped || wrapped.KekId == keys.ActiveId)
+            {
+                continue;
+            }
+            byte[] dataKey;
+            try
+            {
+                dataKey = ReferralSeal.Open(keys.Get(wrapped.KekId), wrapped.Wrapped, id, ReferralSeal.DataKey);
+            }
+            catch (InvalidOperationException)
+            {
+                throw DomainException.FailedPrecondition("KEY_ENCRYPTION_KEY_MISSING", wrapped.KekId,
+                    $"Data keys wrapped by '{wrapped.KekId}' remain, but that key is no longer configured: add it back to Exchange:Referrals:KeyEncryptionKeys and run this again.");
+            }
+            await keyStore.StoreAsync(id, keys.ActiveId, ReferralSeal.Seal(keys.Active, dataKey, id, ReferralSeal.DataKey), cancellationToken);
+            rewrapped++;
+        }
+        await audit.SaveWithAuditAsync(db, new AuditRecord(actor, "referral_keys.rewrapped", "key_encryption_key", keys.ActiveId) { Reason = reason }, cancellationToken);
+        return rewrapped;
+    }
+
+    public string ActiveKeyEncryptionKeyId => keys.ActiveId;
 
     public async Task<(List<ReferralEntity> Page, string? LastId)> ListAsync(Caller caller, ReferralBox box, ReferralStatus status, string? afterId, int pageSize, CancellationToken cancellationToken)
     {

@@ -6,7 +6,16 @@ public static class ReferralExtensions
 {
     public static WebApplicationBuilder AddExchangeReferrals(this WebApplicationBuilder builder)
     {
-        builder.AddValidatedOptions<ReferralOptions>(ReferralOptions.Section);
+        var options = builder.AddValidatedOptions<ReferralOptions>(ReferralOptions.Section);
+        if (options.KeyEncryptionKeys.Count == 0 && !builder.Environment.IsDevelopment())
+        {
+            // A key generated into the data directory travels with every backup of it, and a backup taken
+            // before a withdrawal could then still be decrypted: outside Development the keys come from
+            // where backups of the data do not go.
+            throw new InvalidOperationException(
+                "Exchange:Referrals:KeyEncryptionKeys is required outside Development (with Exchange:Referrals:ActiveKeyEncryptionKey): " +
+                "base64 of 32 random bytes, from a secret store or the environment, never from the data directory or its backups.");
+        }
         builder.Services.AddSingleton<KeyEncryptionKeys>();
         builder.Services.AddSingleton<ReferralKeyStore>();
         builder.Services.AddSingleton<ReferralSignal>();

@@ -305,7 +305,11 @@ public sealed class ReferralEntity
     public PartyKind RecipientKind { get; set; }
     public required string RequestId { get; set; }
 
-    /// <summary>Hex SHA-256 of the request's content: the same request_id with other content is refused.</summary>
+    /// <summary>
+    /// Hex HMAC-SHA-256 of the request's content under the referral's data key: the same request_id
+    /// with other content is refused. Keyed so that it cannot be tested against guessed identifiers,
+    /// and dies with the key.
+    /// </summary>
     public required string ContentHash { get; set; }
     public int ReasonCategory { get; set; }
     public ReferralState Status { get; set; }
