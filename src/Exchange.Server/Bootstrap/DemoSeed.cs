@@ -38,8 +38,14 @@ internal static class DemoSeed
         var db = services.GetRequiredService<ExchangeDbContext>();
         foreach (var template in Authorities)
         {
-            if (await db.Authorities.AnyAsync(a => a.Id == template.Id, cancellationToken))
+            if (await db.Authorities.FirstOrDefaultAsync(a => a.Id == template.Id, cancellationToken) is { } existing)
             {
+                // A demo directory from before referrals: its recipients take them as new ones do.
+                if (existing.AcceptsReferralsFrom.Count == 0 && template.AcceptsReferralsFrom.Count > 0)
+                {
+                    existing.AcceptsReferralsFrom = [.. template.AcceptsReferralsFrom];
+                    await db.SaveChangesAsync(cancellationToken);
+                }
                 continue;
             }
             var authority = Demo(template.Id, template.Name, template.Kind, template.OrganisationNumber, [.. template.AreaCodes]);
