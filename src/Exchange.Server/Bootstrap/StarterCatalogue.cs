@@ -39,6 +39,25 @@ internal static class StarterCatalogue
     {
         yield return new IndicatorEntity
         {
+            Code = "exchange_referrals",
+            Name = "Referrals through the exchange",
+            Description = "Referrals sent through the exchange, counted by the exchange itself: per month and the recipient's county, by the sender's and the recipient's kind, the reason category and the outcome so far (pending, accepted, rejected, completed, revoked). No authority reports it.",
+            Goal = 2,
+            Unit = "referrals",
+            ReporterKinds = [],
+            ReportingPeriod = PeriodKind.Month,
+            ReportingLevel = AreaLevelKind.County,
+            MaxCrossedDimensions = 1,
+            Dimensions =
+            [
+                new() { Code = "sender_kind", Name = "Sender's kind", Values = ["police", "region", "municipality", "shelter"] },
+                new() { Code = "recipient_kind", Name = "Recipient's kind", Values = ["region", "municipality", "shelter"] },
+                new() { Code = "reason_category", Name = "Reason category", Values = ["intimate_partner_violence", "family_violence", "honour_related_violence", "sexual_violence", "child_witness", "prostitution_and_trafficking", "other"] },
+                new() { Code = "outcome", Name = "Outcome so far", Values = ["pending", "accepted", "rejected", "completed", "revoked"] },
+            ],
+        };
+        yield return new IndicatorEntity
+        {
             Code = "police_reported_offences_close_relationship",
             Name = "Reported offences in close relationships",
             Description = "Offences reported to the police where the person subjected to violence and the suspected offender are or were in a close relationship, by offence, the victim's sex and age band, and relation to the offender.",

@@ -23,6 +23,8 @@ public static class ReferralExtensions
         builder.Services.AddHostedService<KeyStoreSetup>();
         builder.Services.AddSingleton<ReferralErasure>();
         builder.Services.AddHostedService(s => s.GetRequiredService<ReferralErasure>());
+        builder.Services.AddSingleton<ReferralStatistics>();
+        builder.Services.AddHostedService(s => s.GetRequiredService<ReferralStatistics>());
         return builder;
     }
 }
