@@ -1,10 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
-using Exchange.Server.Bootstrap;
 using Exchange.Server.Statistics;
 using Exchange.Server.Storage;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace Exchange.Server.Referrals;
 
@@ -13,9 +11,10 @@ namespace Exchange.Server.Referrals;
 /// (the recipient's) by sender kind, recipient kind, reason category and outcome, so that the county
 /// follows up the plan's second goal through QueryStatistics, under the same disclosure control as
 /// every other indicator, without seeing a person. Counted from the referrals' columns only (never
-/// their sealed data), and stored as the operators' authority reports them: nobody reads them raw.
+/// their sealed data), and stored as reported by the first operator authority (the exchange's own,
+/// created on first start): operators hold no statistics scope, so nobody reads them raw.
 /// </summary>
-public sealed partial class ReferralStatistics(IServiceScopeFactory scopes, IOptions<OperatorOptions> operators, TimeProvider time, ILogger<ReferralStatistics> logger) : BackgroundService
+public sealed partial class ReferralStatistics(IServiceScopeFactory scopes, TimeProvider time, ILogger<ReferralStatistics> logger) : BackgroundService
 {
     public const string IndicatorCode = "exchange_referrals";
 
@@ -74,10 +73,16 @@ public sealed partial class ReferralStatistics(IServiceScopeFactory scopes, IOpt
         {
             return 0;
         }
+        var operators = await db.Authorities.AsNoTracking().Where(a => a.Kind == PartyKind.Operator).Select(a => new { a.Id, a.CreatedAt }).ToListAsync(cancellationToken);
+        if (operators.Count == 0)
+        {
+            return 0;
+        }
+        var reporter = operators.OrderBy(a => a.CreatedAt).ThenBy(a => a.Id, StringComparer.Ordinal).First().Id;
         var store = scope.ServiceProvider.GetRequiredService<StatisticsStore>();
         // Named by its content: the same counts are stored once, new counts as a correction.
         var requestId = "referrals-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', cells.Select(c => $"{c.Key}={c.Count}")))))[..40];
-        var stored = await store.StoreAsync(operators.Value.AuthorityId, requestId, cells, cancellationToken);
+        var stored = await store.StoreAsync(reporter, requestId, cells, cancellationToken);
         if (!stored.Replayed)
         {
             scope.ServiceProvider.GetRequiredService<ProtectedTables>().Refresh(cells.Select(c => (c.Key.IndicatorCode, c.Key.DefinitionVersion, c.Key.Year, c.Key.AreaCode)));
