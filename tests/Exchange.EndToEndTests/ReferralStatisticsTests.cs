@@ -32,7 +32,12 @@ public class ReferralStatisticsTests(ReferralStatisticsServer server) : IClassFi
 
         var counting = server.Services.GetRequiredService<ReferralStatistics>();
         Assert.True(await counting.CountAsync(CancellationToken.None) > 0);
+        // Unchanged counts store nothing; a changed outcome stores its month again.
         Assert.Equal(0, await counting.CountAsync(CancellationToken.None));
+        await kramfors.Referrals.GetReferralAsync(new GetReferralRequest { ReferralId = sent[1] });
+        await kramfors.Referrals.UpdateReferralStatusAsync(new UpdateReferralStatusRequest { RequestId = "r", ReferralId = sent[1], Status = ReferralStatus.Rejected, RejectionReason = RejectionReason.NoCapacity });
+        Assert.Equal(ReferralStatistics.SenderKinds.Length * ReferralStatistics.RecipientKinds.Length * ReferralStatistics.Reasons.Length * ReferralStatistics.Outcomes.Length,
+            await counting.CountAsync(CancellationToken.None));
 
         var month = new Period { Type = PeriodType.Month, Year = now.UtcDateTime.Year, Number = now.UtcDateTime.Month };
         var cells = await county.QueryEveryPageAsync(new QueryStatisticsRequest

@@ -20,4 +20,24 @@ public static class Intervals
             return false;
         }
     }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> now and then every <paramref name="interval"/> until the server
+    /// stops; a run that fails is reported to <paramref name="failed"/> and the next one tries again.
+    /// </summary>
+    public static async Task RepeatAsync(TimeProvider time, TimeSpan interval, Func<CancellationToken, Task> work, Action<Exception> failed, CancellationToken stoppingToken)
+    {
+        do
+        {
+            try
+            {
+                await work(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                failed(e);
+            }
+        }
+        while (await WaitAsync(time, interval, stoppingToken));
+    }
 }

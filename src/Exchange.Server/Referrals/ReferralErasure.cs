@@ -13,21 +13,8 @@ public sealed partial class ReferralErasure(IServiceScopeFactory scopes, IOption
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        do
-        {
-            try
-            {
-                await SweepAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                SweepFailed(logger, e);
-            }
-        }
-        while (await Configuration.Intervals.WaitAsync(time, Interval, stoppingToken));
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Configuration.Intervals.RepeatAsync(time, Interval, SweepAsync, e => SweepFailed(logger, e), stoppingToken);
 
     /// <summary>One sweep; returns how many referrals it erased.</summary>
     public async Task<int> SweepAsync(CancellationToken cancellationToken)

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Exchange.Server.Statistics;
 using Exchange.Server.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -25,23 +23,10 @@ public sealed partial class ReferralStatistics(IServiceScopeFactory scopes, Time
     public static readonly string[] Reasons = ["intimate_partner_violence", "family_violence", "honour_related_violence", "sexual_violence", "child_witness", "prostitution_and_trafficking", "other"];
     public static readonly string[] Outcomes = ["pending", "accepted", "rejected", "completed", "revoked"];
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        do
-        {
-            try
-            {
-                await CountAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                CountFailed(logger, e);
-            }
-        }
-        while (await Configuration.Intervals.WaitAsync(time, Interval, stoppingToken));
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Configuration.Intervals.RepeatAsync(time, Interval, CountAsync, e => CountFailed(logger, e), stoppingToken);
 
-    /// <summary>Counts every month with referrals and stores what changed; returns how many cells it stored.</summary>
+    /// <summary>Counts every month with referrals and stores the months that changed; returns how many cells it stored.</summary>
     public async Task<int> CountAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -59,20 +44,8 @@ public sealed partial class ReferralStatistics(IServiceScopeFactory scopes, Time
                 Key: StoredDimensions.Format([("sender_kind", Kind(r.SenderKind)), ("recipient_kind", Kind(r.RecipientKind)), ("reason_category", Reasons[Math.Clamp(r.ReasonCategory, 1, Reasons.Length) - 1]), ("outcome", Outcome(r.Status))])))
             .Where(r => r.County is not null)
             .ToList();
-        var cells = new List<ReportedCell>();
         var combinations = (from s in SenderKinds from k in RecipientKinds from r in Reasons from o in Outcomes
                             select StoredDimensions.Format([("sender_kind", s), ("recipient_kind", k), ("reason_category", r), ("outcome", o)])).ToList();
-        // Every combination of every month and county that has referrals, zeros included: a count that
-        // moves (pending → accepted) must leave its old cell at zero.
-        foreach (var month in counted.GroupBy(r => (r.County!, r.Year, r.Month)))
-        {
-            var counts = month.GroupBy(r => r.Key).ToDictionary(g => g.Key, g => (long)g.Count());
-            cells.AddRange(combinations.Select(key => new ReportedCell(new CellKey(IndicatorCode, indicator.DefinitionVersion, month.Key.Year, month.Key.Month, month.Key.Item1, key), counts.GetValueOrDefault(key))));
-        }
-        if (cells.Count == 0)
-        {
-            return 0;
-        }
         var operators = await db.Authorities.AsNoTracking().Where(a => a.Kind == PartyKind.Operator).Select(a => new { a.Id, a.CreatedAt }).ToListAsync(cancellationToken);
         if (operators.Count == 0)
         {
@@ -80,15 +53,38 @@ public sealed partial class ReferralStatistics(IServiceScopeFactory scopes, Time
         }
         var reporter = operators.OrderBy(a => a.CreatedAt).ThenBy(a => a.Id, StringComparer.Ordinal).First().Id;
         var store = scope.ServiceProvider.GetRequiredService<StatisticsStore>();
-        // Named by its content: the same counts are stored once, new counts as a correction.
-        var requestId = "referrals-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', cells.Select(c => $"{c.Key}={c.Count}")))))[..40];
-        var stored = await store.StoreAsync(reporter, requestId, cells, cancellationToken);
-        if (!stored.Replayed)
+        var stored = 0;
+        // Only months whose counts changed are stored (as a correction): resubmitting an unchanged month
+        // would still write a revision of every cell and recompute the year's protected table. Every
+        // combination of a changed month is stored, zeros too: a count that moves (pending → accepted)
+        // must leave its old cell at zero.
+        foreach (var year in counted.GroupBy(r => (County: r.County!, r.Year)))
         {
-            scope.ServiceProvider.GetRequiredService<ProtectedTables>().Refresh(cells.Select(c => (c.Key.IndicatorCode, c.Key.DefinitionVersion, c.Key.Year, c.Key.AreaCode)));
-            Counted(logger, stored.CellCount);
+            var current = (await store.CountyCellsAsync(IndicatorCode, indicator.DefinitionVersion, year.Key.Year, year.Key.County, cancellationToken))
+                .ToDictionary(c => (c.PeriodNumber, c.Dimensions), c => c.Count);
+            var changed = new List<ReportedCell>();
+            foreach (var month in year.GroupBy(r => r.Month))
+            {
+                var counts = month.GroupBy(r => r.Key).ToDictionary(g => g.Key, g => (long)g.Count());
+                var cells = combinations.Select(key => new ReportedCell(new CellKey(IndicatorCode, indicator.DefinitionVersion, year.Key.Year, month.Key, year.Key.County, key), counts.GetValueOrDefault(key))).ToList();
+                if (cells.Any(c => current.GetValueOrDefault((c.Key.PeriodNumber, c.Key.Dimensions)) != c.Count))
+                {
+                    changed.AddRange(cells);
+                }
+            }
+            if (changed.Count == 0)
+            {
+                continue;
+            }
+            var result = await store.StoreAsync(reporter, $"referrals-{Guid.CreateVersion7(time.GetUtcNow()):N}", changed, cancellationToken);
+            scope.ServiceProvider.GetRequiredService<ProtectedTables>().Refresh([(IndicatorCode, indicator.DefinitionVersion, year.Key.Year, year.Key.County)]);
+            stored += result.CellCount;
         }
-        return stored.Replayed ? 0 : stored.CellCount;
+        if (stored > 0)
+        {
+            Counted(logger, stored);
+        }
+        return stored;
     }
 
     private static string Kind(PartyKind kind) => kind.ToString().ToLowerInvariant();
