@@ -85,10 +85,12 @@ public class ReferralErasureTests(ClockedServer server) : IClassFixture<ClockedS
         var wrapped = WrappedKey(sent.Id)!;
         Assert.NotNull(Decrypt(backup, sent.Id));
 
-        var tombstone = (await police.Referrals.WithdrawConsentAsync(new WithdrawConsentRequest { RequestId = "w1", ReferralId = sent.Id })).Referral;
+        // The person said so on the phone when the referral was sent; the sender records it now.
+        var tombstone = (await police.Referrals.WithdrawConsentAsync(new WithdrawConsentRequest { RequestId = "w1", ReferralId = sent.Id, WithdrawTime = sent.CreateTime })).Referral;
 
         Assert.Equal(ReferralStatus.Revoked, tombstone.Status);
         Assert.NotNull(tombstone.EraseTime);
+        Assert.Equal(sent.CreateTime, tombstone.ConsentWithdrawTime);
         var gone = await RpcAssert.FailsWith(StatusCode.FailedPrecondition, async () => await recipient.Referrals.GetReferralAsync(new GetReferralRequest { ReferralId = sent.Id }));
         Assert.Equal("CONSENT_WITHDRAWN", gone.GetRpcStatus()!.GetDetail<PreconditionFailure>().Violations.Single().Type);
         // The backup still holds the ciphertext; nothing left can open it, and no byte of the key remains.
@@ -96,7 +98,8 @@ public class ReferralErasureTests(ClockedServer server) : IClassFixture<ClockedS
         Assert.Null(Decrypt(backup, sent.Id));
         Assert.True(RawBytes(KeyFile).AsSpan().IndexOf(wrapped) < 0, "the destroyed key's bytes are still in the key store's files");
         // Withdrawing again is the same answer.
-        Assert.Equal(tombstone.EraseTime, (await recipient.Referrals.WithdrawConsentAsync(new WithdrawConsentRequest { RequestId = "w2", ReferralId = sent.Id })).Referral.EraseTime);
+        var again = (await recipient.Referrals.WithdrawConsentAsync(new WithdrawConsentRequest { RequestId = "w2", ReferralId = sent.Id })).Referral;
+        Assert.Equal((tombstone.EraseTime, tombstone.ConsentWithdrawTime), (again.EraseTime, again.ConsentWithdrawTime));
     }
 
     [Fact]

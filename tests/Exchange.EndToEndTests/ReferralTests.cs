@@ -215,13 +215,30 @@ public class ReferralTests(ExchangeServer server)
             return events;
         }
 
+        // The cursor is opaque to clients; read here only to show what it does not reveal.
+        static long Position(string cursor)
+        {
+            var text = Encoding.UTF8.GetString(Convert.FromBase64String(cursor.Replace('-', '+').Replace('_', '/').PadRight((cursor.Length + 3) / 4 * 4, '=')));
+            return long.Parse(text[(text.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         var seen = await Watch(kramfors, "", 1);
         Assert.Equal((ReferralEventType.Received, first.Id), (seen[0].Type, seen[0].Referral.Id));
-        // While the recipient is away: two more referrals.
+        // While the recipient is away: two more referrals, and other authorities exchange theirs.
+        var (otherSender, _) = await server.NewAuthorityInAsync(AuthorityKind.Police, ["22"], "referrals.send");
+        var (otherRecipient, otherRecipientId) = await server.NewRecipientAsync(AuthorityKind.Municipality, AuthorityKind.Police);
+        using var ___ = otherSender;
+        using var ____ = otherRecipient;
         var second = (await police.Referrals.SendReferralAsync(Referral(kramforsId, now))).Referral;
+        for (var i = 0; i < 3; i++)
+        {
+            await otherSender.Referrals.SendReferralAsync(Referral(otherRecipientId, now));
+        }
         var third = (await police.Referrals.SendReferralAsync(Referral(kramforsId, now))).Referral;
         var missed = await Watch(kramfors, seen[0].Cursor, 2);
         Assert.Equal([second.Id, third.Id], missed.Select(e => e.Referral.Id));
+        // Numbered in the recipient's own stream: the other authorities' referrals leave no gap to count.
+        Assert.Equal([Position(seen[0].Cursor) + 1, Position(seen[0].Cursor) + 2], missed.Select(e => Position(e.Cursor)));
         // A new event arriving while watching.
         var watching = Watch(kramfors, missed[1].Cursor, 1);
         var fourth = (await police.Referrals.SendReferralAsync(Referral(kramforsId, now))).Referral;
@@ -231,6 +248,7 @@ public class ReferralTests(ExchangeServer server)
         await kramfors.Referrals.GetReferralAsync(new GetReferralRequest { ReferralId = first.Id });
         var receipt = Assert.Single(await Watch(police, "", 1));
         Assert.Equal((ReferralEventType.StatusChanged, first.Id, ReferralStatus.Received), (receipt.Type, receipt.Referral.Id, receipt.Referral.Status));
+        Assert.Equal(1, Position(receipt.Cursor));
 
         var bad = await RpcAssert.FailsWith(StatusCode.InvalidArgument, () => Watch(kramfors, "not-a-cursor", 1));
         Assert.Equal(["cursor"], Fields(bad));

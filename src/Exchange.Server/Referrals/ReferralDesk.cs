@@ -80,7 +80,8 @@ public sealed class ReferralDesk(
         {
             db.Referrals.Add(referral);
             db.ReferralEvents.Add(Event(referral, toRecipient: true, newReferral: true, now));
-            await audit.SaveWithAuditAsync(db, new AuditRecord(caller.AuthorityId, "referral.sent", "referral", id) { SubjectAuthorityId = recipient.Id }, cancellationToken);
+            await SaveSerialisedAsync(() => Task.FromResult<IReadOnlyList<AuditRecord>>(
+                [new AuditRecord(caller.AuthorityId, "referral.sent", "referral", id) { SubjectAuthorityId = recipient.Id }]), cancellationToken);
         }
         catch (DbUpdateException)
         {
@@ -150,7 +151,7 @@ public sealed class ReferralDesk(
         ReferralEntity? read = null;
         // Checked again where erasures and status changes are serialised: if a withdrawal committed
         // since the data was opened, the content is dropped, not handed out.
-        await audit.SaveWithAuditAsync(db, async () =>
+        await SaveSerialisedAsync(async () =>
         {
             read = await TrackedAsync(referral.Id, cancellationToken);
             EnsureHeld(read);
@@ -169,6 +170,29 @@ public sealed class ReferralDesk(
     }
 
     private const string SystemActor = "exchange";
+
+    /// <summary>
+    /// Runs <paramref name="work"/> and saves its changes with their audit events where every change
+    /// to referrals is serialised, and numbers the new events there: each authority's stream is
+    /// numbered without gaps and in the order its events commit, so a watcher that has read up to n
+    /// never later finds an event below n.
+    /// </summary>
+    private Task SaveSerialisedAsync(Func<Task<IReadOnlyList<AuditRecord>>> work, CancellationToken cancellationToken) =>
+        audit.SaveWithAuditAsync(db, async () =>
+        {
+            var records = await work();
+            var added = db.ChangeTracker.Entries<ReferralEventEntity>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
+            foreach (var stream in added.GroupBy(e => e.AuthorityId))
+            {
+                var authorityId = stream.Key;
+                var last = await db.ReferralEvents.Where(e => e.AuthorityId == authorityId).MaxAsync(e => (long?)e.AuthoritySequence, cancellationToken) ?? 0;
+                foreach (var change in stream)
+                {
+                    change.AuthoritySequence = ++last;
+                }
+            }
+            return records;
+        }, cancellationToken);
 
     private Task<List<ReferralEventEntity>> ReceiptsAsync(string referralId, CancellationToken cancellationToken) =>
         db.ReferralEvents.AsNoTracking().Where(e => e.ReferralId == referralId && !e.ToRecipient && !e.NewReferral).OrderBy(e => e.Sequence).ToListAsync(cancellationToken);
@@ -238,7 +262,7 @@ public sealed class ReferralDesk(
         var changed = false;
         // Checked and changed where erasures and other changes are serialised, so that two changes (or a
         // change and a withdrawal) never both pass a check made on the same earlier state.
-        await audit.SaveWithAuditAsync(db, async () =>
+        await SaveSerialisedAsync(async () =>
         {
             var tracked = moved = await TrackedAsync(referral.Id, cancellationToken);
             if (tracked.Status == to && tracked.RejectionReason == (int)request.RejectionReason)
@@ -287,7 +311,7 @@ public sealed class ReferralDesk(
         }
         v.ThrowIfAny();
         var referral = await VisibleAsync(caller, request.ReferralId, cancellationToken);
-        await EraseAsync(referral.Id, ErasureCause.ConsentWithdrawn, caller.AuthorityId, cancellationToken);
+        await EraseAsync(referral.Id, ErasureCause.ConsentWithdrawn, caller.AuthorityId, cancellationToken, request.WithdrawTime?.ToDateTimeOffset());
         return await db.Referrals.AsNoTracking().FirstAsync(r => r.Id == referral.Id, cancellationToken);
     }
 
@@ -297,11 +321,11 @@ public sealed class ReferralDesk(
     /// nothing readable behind. A withdrawn or expired consent also revokes the referral; the end of
     /// the retention period leaves its status as it was.
     /// </summary>
-    public async Task EraseAsync(string referralId, ErasureCause cause, string actor, CancellationToken cancellationToken)
+    public async Task EraseAsync(string referralId, ErasureCause cause, string actor, CancellationToken cancellationToken, DateTimeOffset? withdrawnAt = null)
     {
         await keyStore.DestroyAsync(referralId, cancellationToken);
         var erased = false;
-        await audit.SaveWithAuditAsync(db, async () =>
+        await SaveSerialisedAsync(async () =>
         {
             var referral = await TrackedAsync(referralId, cancellationToken);
             if (referral.ErasedAt is not null)
@@ -313,6 +337,10 @@ public sealed class ReferralDesk(
             referral.ErasedAt = now;
             referral.ErasureCause = cause;
             referral.UpdatedAt = now;
+            if (cause == ErasureCause.ConsentWithdrawn)
+            {
+                referral.ConsentWithdrawnAt = withdrawnAt is { } said && said < now ? said : now;
+            }
             if (cause != ErasureCause.RetentionEnded && referral.Status != ReferralState.Revoked)
             {
                 referral.Status = ReferralState.Revoked;
@@ -386,14 +414,14 @@ public sealed class ReferralDesk(
         return rows.Count > pageSize ? (rows[..pageSize], rows[pageSize - 1].Id) : (rows, null);
     }
 
-    /// <summary>The caller's events after <paramref name="afterSequence"/>, oldest first, of the sides it holds the scope for.</summary>
+    /// <summary>The caller's events after <paramref name="afterSequence"/> in its own stream, oldest first, of the sides it holds the scope for.</summary>
     public async Task<List<ReferralEventEntity>> EventsAsync(Caller caller, long afterSequence, int limit, CancellationToken cancellationToken)
     {
         var asRecipient = caller.Has(Scopes.ReferralsReceive);
         var asSender = caller.Has(Scopes.ReferralsSend);
         return await db.ReferralEvents.AsNoTracking()
-            .Where(e => e.AuthorityId == caller.AuthorityId && e.Sequence > afterSequence && ((e.ToRecipient && asRecipient) || (!e.ToRecipient && asSender)))
-            .OrderBy(e => e.Sequence).Take(limit).ToListAsync(cancellationToken);
+            .Where(e => e.AuthorityId == caller.AuthorityId && e.AuthoritySequence > afterSequence && ((e.ToRecipient && asRecipient) || (!e.ToRecipient && asSender)))
+            .OrderBy(e => e.AuthoritySequence).Take(limit).ToListAsync(cancellationToken);
     }
 
     public async Task<Dictionary<string, ReferralEntity>> FindAsync(IEnumerable<string> ids, CancellationToken cancellationToken)

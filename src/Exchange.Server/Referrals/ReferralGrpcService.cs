@@ -90,11 +90,11 @@ public sealed class ReferralGrpcService(ReferralDesk desk, ReferralSignal signal
                 summary.UpdateTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(change.At);
                 await responseStream.WriteAsync(new WatchReferralsResponse
                 {
-                    Cursor = Paging.Encode(CursorKind, change.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                    Cursor = Paging.Encode(CursorKind, change.AuthoritySequence.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                     Type = change.NewReferral ? ReferralEventType.Received : ReferralEventType.StatusChanged,
                     Referral = summary,
                 }, cancellationToken);
-                after = change.Sequence;
+                after = change.AuthoritySequence;
             }
         }
     }

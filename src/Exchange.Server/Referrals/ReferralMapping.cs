@@ -18,6 +18,7 @@ internal static class ReferralMapping
         ConsentExpireTime = Timestamp.FromDateTimeOffset(referral.ConsentExpiresAt),
         RejectionReason = (RejectionReason)referral.RejectionReason,
         EraseTime = referral.ErasedAt is { } erased ? Timestamp.FromDateTimeOffset(erased) : null,
+        ConsentWithdrawTime = referral.ConsentWithdrawnAt is { } withdrawn ? Timestamp.FromDateTimeOffset(withdrawn) : null,
     };
 
     public static ReferralReceipt ToReceipt(this ReferralEventEntity change) => new()

@@ -330,16 +330,26 @@ public sealed class ReferralEntity
     public byte[]? SealedPayload { get; set; }
     public DateTimeOffset? ErasedAt { get; set; }
     public ErasureCause? ErasureCause { get; set; }
+
+    /// <summary>When the person withdrew consent, as the withdrawing party recorded it (it may precede the erasure).</summary>
+    public DateTimeOffset? ConsentWithdrawnAt { get; set; }
 }
 
 /// <summary>
 /// One event of a party's referral stream: a new referral for its recipient, a status change for the
-/// other party. The sequence is the stream's order and, encoded, its cursor.
+/// other party.
 /// </summary>
 public sealed class ReferralEventEntity
 {
     public long Sequence { get; set; }
     public required string AuthorityId { get; set; }
+
+    /// <summary>
+    /// The event's place in its authority's own stream, 1, 2, 3 …, and, encoded, the stream's cursor:
+    /// numbered per authority so that a cursor says nothing of how many referrals other authorities
+    /// exchanged in between. Events from before it existed carry their <see cref="Sequence"/>.
+    /// </summary>
+    public long AuthoritySequence { get; set; }
     public required string ReferralId { get; set; }
 
     /// <summary>Whether the event is for the referral's recipient (else its sender): each reads it under its own scope.</summary>

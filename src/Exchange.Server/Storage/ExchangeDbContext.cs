@@ -154,7 +154,7 @@ public abstract class ExchangeDbContext(DbContextOptions options) : DbContext(op
             e.Property(v => v.AuthorityId).HasMaxLength(63);
             e.Property(v => v.ReferralId).HasMaxLength(36);
             e.Property(v => v.Status).HasConversion<string>().HasMaxLength(20);
-            e.HasIndex(v => new { v.AuthorityId, v.Sequence });
+            e.HasIndex(v => new { v.AuthorityId, v.AuthoritySequence }).IsUnique();
             e.HasOne<ReferralEntity>().WithMany().HasForeignKey(v => v.ReferralId);
         });
 

@@ -407,6 +407,9 @@ namespace Exchange.Server.Storage.Migrations.Postgres
                     b.Property<DateTimeOffset>("ConsentGivenAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTimeOffset?>("ConsentWithdrawnAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("ContentHash")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -495,6 +498,9 @@ namespace Exchange.Server.Storage.Migrations.Postgres
                         .HasMaxLength(63)
                         .HasColumnType("character varying(63)");
 
+                    b.Property<long>("AuthoritySequence")
+                        .HasColumnType("bigint");
+
                     b.Property<bool>("NewReferral")
                         .HasColumnType("boolean");
 
@@ -518,7 +524,8 @@ namespace Exchange.Server.Storage.Migrations.Postgres
 
                     b.HasIndex("ReferralId");
 
-                    b.HasIndex("AuthorityId", "Sequence");
+                    b.HasIndex("AuthorityId", "AuthoritySequence")
+                        .IsUnique();
 
                     b.ToTable("referral_events", (string)null);
                 });

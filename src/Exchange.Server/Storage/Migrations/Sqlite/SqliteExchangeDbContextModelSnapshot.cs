@@ -401,6 +401,9 @@ namespace Exchange.Server.Storage.Migrations.Sqlite
                     b.Property<long>("ConsentGivenAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("ConsentWithdrawnAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ContentHash")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -487,6 +490,9 @@ namespace Exchange.Server.Storage.Migrations.Sqlite
                         .HasMaxLength(63)
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("AuthoritySequence")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("NewReferral")
                         .HasColumnType("INTEGER");
 
@@ -510,7 +516,8 @@ namespace Exchange.Server.Storage.Migrations.Sqlite
 
                     b.HasIndex("ReferralId");
 
-                    b.HasIndex("AuthorityId", "Sequence");
+                    b.HasIndex("AuthorityId", "AuthoritySequence")
+                        .IsUnique();
 
                     b.ToTable("referral_events", (string)null);
                 });
