@@ -72,7 +72,7 @@ public class ExchangeServer : IAsyncLifetime, IAsyncDisposable
     {
     }
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
@@ -95,7 +95,7 @@ public class ExchangeServer : IAsyncLifetime, IAsyncDisposable
         await Task.CompletedTask;
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (factory is not null)
         {

@@ -11,7 +11,7 @@ namespace Exchange.Server.Referrals;
 /// in a schema of its own (or another database). A backup of the data then holds only ciphertext, and
 /// deleting a key here erases its referral everywhere the data was copied. SQLite overwrites what it
 /// deletes (secure_delete) and keeps no write-ahead log, so a deleted key leaves no bytes behind in
-/// its files.
+/// its files; on PostgreSQL the table is vacuumed after each deletion for the same end.
 /// </summary>
 public sealed class ReferralKeyStore(IOptions<ReferralOptions> options, IOptions<StorageOptions> storage)
 {
@@ -82,7 +82,15 @@ public sealed class ReferralKeyStore(IOptions<ReferralOptions> options, IOptions
         await using var command = connection.CreateCommand();
         command.CommandText = $"DELETE FROM {Table} WHERE referral_id = @id";
         Add(command, "@id", referralId);
-        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+        var destroyed = await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+        if (destroyed && postgres)
+        {
+            // PostgreSQL keeps a deleted row's bytes in the table file until the table is vacuumed:
+            // vacuumed now, so the destroyed key is gone from the files, not only from queries. (Its
+            // write-ahead log still holds it until the segment is recycled; see docs/security.md.)
+            await ExecuteAsync(connection, $"VACUUM {Table}", cancellationToken);
+        }
+        return destroyed;
     }
 
     /// <summary>The referrals whose data keys are wrapped by another key than <paramref name="kekId"/>.</summary>
