@@ -1,3 +1,5 @@
+using Exchange.Client.Internal;
+
 namespace Exchange.Client;
 
 /// <summary>
@@ -47,7 +49,7 @@ public sealed class ReportOptions
 
     internal void Validate()
     {
-        if (RequestId is not null && !IsRequestId(RequestId))
+        if (RequestId is not null && !RequestIds.IsValid(RequestId))
         {
             throw new ArgumentException("ReportOptions.RequestId must be 1–64 letters, digits, '-' or '_' (a UUID is recommended).");
         }
@@ -61,7 +63,4 @@ public sealed class ReportOptions
         }
         ArgumentNullException.ThrowIfNull(TimeProvider, "ReportOptions.TimeProvider");
     }
-
-    private static bool IsRequestId(string id) =>
-        id.Length is >= 1 and <= 64 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 }
