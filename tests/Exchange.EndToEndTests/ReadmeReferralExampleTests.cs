@@ -1,3 +1,4 @@
+using Exchange.Client;
 using Exchange.V1;
 using Google.Protobuf.WellKnownTypes;
 using Xunit.Abstractions;
@@ -17,40 +18,35 @@ public class ReadmeReferralExampleTests(ExchangeServer server, ITestOutputHelper
         using var kramfors = server.Demo("kramfors-kommun");
         var now = DateTimeOffset.UtcNow;
 
-        var sent = (await police.Referrals.SendReferralAsync(new SendReferralRequest
+        var subject = new Subject
         {
-            RequestId = "polisen-2026-4711",
+            IdentifierType = IdentifierType.Personnummer, Identifier = "198112189876",
+            GivenName = "Testperson", FamilyName = "Exempelsdotter",
+            ProtectionLevel = ProtectionLevel.None,
+            Contact = new ContactDetails { Phone = "070-1234567" },
+        };
+        var consent = new Consent
+        {
+            Grantor = ConsentGrantor.Subject, Method = ConsentMethod.Oral, DocumentedBy = "polis-4711",
+            GivenTime = Timestamp.FromDateTimeOffset(now.AddMinutes(-20)),
+            ExpireTime = Timestamp.FromDateTimeOffset(now.AddMonths(3)),
+            DataCategories = { DataCategory.Identity, DataCategory.Contact, DataCategory.CaseDescription },
+            Purpose = "Stöd från socialtjänsten efter polisens insats.",
             RecipientAuthorityId = "kramfors-kommun",
-            Subject = new Subject
-            {
-                IdentifierType = IdentifierType.Personnummer, Identifier = "198112189876",
-                GivenName = "Testperson", FamilyName = "Exempelsdotter",
-                ProtectionLevel = ProtectionLevel.None,
-                Contact = new ContactDetails { Phone = "070-1234567" },
-            },
-            ReasonCategory = ReasonCategory.IntimatePartnerViolence,
-            Message = "Vill ha stöd i boendefrågan; nås säkrast dagtid.",
-            Consent = new Consent
-            {
-                Grantor = ConsentGrantor.Subject, Method = ConsentMethod.Oral, DocumentedBy = "polis-4711",
-                GivenTime = Timestamp.FromDateTimeOffset(now.AddMinutes(-20)),
-                ExpireTime = Timestamp.FromDateTimeOffset(now.AddMonths(3)),
-                DataCategories = { DataCategory.Identity, DataCategory.Contact, DataCategory.CaseDescription },
-                Purpose = "Stöd från socialtjänsten efter polisens insats.",
-                RecipientAuthorityId = "kramfors-kommun",
-            },
-        })).Referral;
+        };
+        var sent = await police.Referrals.SendAsync("kramfors-kommun", subject, ReasonCategory.IntimatePartnerViolence,
+            "Vill ha stöd i boendefrågan; nås säkrast dagtid.", consent, requestId: "polisen-2026-4711");
         lines.Add($"sent {sent.Id}: {sent.Status}");
 
-        var inbox = await kramfors.Referrals.ListReferralsAsync(new ListReferralsRequest { Box = ReferralBox.Inbox, Status = ReferralStatus.Requested });
-        var read = (await kramfors.Referrals.GetReferralAsync(new GetReferralRequest { ReferralId = inbox.Referrals[0].Id })).Referral;
+        var waiting = await kramfors.Referrals.ListAllAsync(ReferralBox.Inbox, ReferralStatus.Requested).FirstAsync();
+        var read = (await kramfors.Referrals.OpenAsync(waiting.Id)).Referral;
         lines.Add($"Kramfors reads {read.Subject.GivenName} {read.Subject.FamilyName}, {read.Subject.Contact.Phone}: {read.Summary.Status}");
-        await kramfors.Referrals.UpdateReferralStatusAsync(new UpdateReferralStatusRequest { RequestId = "k-1", ReferralId = sent.Id, Status = ReferralStatus.Accepted });
+        await kramfors.Referrals.AcceptAsync(waiting.Id);
 
-        var seen = await police.Referrals.GetReferralAsync(new GetReferralRequest { ReferralId = sent.Id });
+        var seen = await police.Referrals.OpenAsync(sent.Id);
         lines.Add($"police see: subject {(seen.Referral.Subject is null ? "not shown" : "shown")}, receipts {string.Join(", ", seen.Receipts.Select(r => r.Status))}");
 
-        var tombstone = (await police.Referrals.WithdrawConsentAsync(new WithdrawConsentRequest { RequestId = "w-1", ReferralId = sent.Id })).Referral;
+        var tombstone = await police.Referrals.WithdrawAsync(sent.Id);
         lines.Add($"after withdrawal: {tombstone.Status}, erased {tombstone.EraseTime.ToDateTimeOffset():u}");
         // Up to here.
         foreach (var line in lines)
