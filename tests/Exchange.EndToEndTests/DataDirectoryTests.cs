@@ -16,6 +16,11 @@ public class DataDirectoryTests(ExchangeServer server)
     [Fact]
     public async Task Database_its_journal_keys_and_credentials_are_readable_by_the_owner_only()
     {
+        // Held open while the files are listed: SQLite removes the write-ahead log when the last
+        // connection closes, and another test's server clearing the process's pools would close the
+        // server's own.
+        using var reader = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(server.DataDirectory, "exchange.db")};Mode=ReadOnly;Pooling=False");
+        reader.Open();
         using (var client = server.Demo("sundsvall-kommun"))
         {
             // A write, so the SQLite write-ahead log exists.
