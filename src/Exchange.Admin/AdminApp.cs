@@ -15,6 +15,8 @@ public static class ExitCodes
     public const int NotConnected = 3;
     /// <summary>The server did what was asked, but its result could not be kept on this machine (e.g. a credential file could not be rewritten).</summary>
     public const int LocalFailure = 4;
+    /// <summary>'audit verify' found the audit chain broken or a checkpoint that no longer matches it.</summary>
+    public const int AuditBroken = 5;
 }
 
 public static class AdminApp

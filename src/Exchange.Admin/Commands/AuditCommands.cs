@@ -8,38 +8,152 @@ internal static class AuditCommands
 {
     public static Command Build()
     {
-        var command = new Command("audit", "Read the audit log.");
+        var command = new Command("audit", "Read, verify and export the audit log.");
         command.Subcommands.Add(List());
+        command.Subcommands.Add(Verify());
+        command.Subcommands.Add(Export());
         return command;
+    }
+
+    private static Option<string?> Subject() => new("--subject") { Description = "Only events about this authority (whose data or access they concern)." };
+
+    private static Option<string?> Action() => new("--action") { Description = "Only events with this action, e.g. referral.read or grant.revoked." };
+
+    private static Option<string?> Referral() => new("--referral") { Description = "Only events on this referral (its id)." };
+
+    /// <summary>The filters every listing shares, from the command line into the request.</summary>
+    private static void Filter(ParseResult parse, ListAuditEventsRequest request, Option<string?> actor, Option<string?> subject, Option<string?> action,
+        Option<string?> referral, Option<string?> since, Option<string?> until)
+    {
+        request.ActorAuthorityId = parse.GetValue(actor) ?? "";
+        request.SubjectAuthorityId = parse.GetValue(subject) ?? "";
+        request.Action = parse.GetValue(action) ?? "";
+        if (parse.GetValue(referral) is { } referralId)
+        {
+            request.TargetType = "referral";
+            request.TargetId = referralId;
+        }
+        if (parse.GetValue(since) is { } from)
+        {
+            request.StartTime = Inputs.Start(from, "--since");
+        }
+        if (parse.GetValue(until) is { } to)
+        {
+            request.EndTime = Inputs.End(to, "--until");
+        }
+    }
+
+    private static Command Verify()
+    {
+        var verify = new Command("verify",
+            "Check the whole audit chain and every signed checkpoint against it. Exit code 5, naming the first broken link or the first checkpoint that no longer matches, when the log was tampered with.");
+        verify.SetCall(async (parse, client, output, ct) =>
+        {
+            var result = await client.Admin.VerifyAuditLogAsync(new VerifyAuditLogRequest(), cancellationToken: ct);
+            output.Write(result, w =>
+            {
+                w.WriteLine(result.Intact ? "intact" : "NOT INTACT");
+                w.WriteLine($"events checked:      {result.EventsChecked}");
+                w.WriteLine($"checkpoints checked: {result.CheckpointsChecked}");
+                if (result.FirstBrokenSequence > 0)
+                {
+                    w.WriteLine($"first broken link:   event {result.FirstBrokenSequence}: {result.ChainProblem}");
+                }
+                if (result.CheckpointProblem.Length > 0)
+                {
+                    w.WriteLine($"checkpoint:          {result.CheckpointProblem}");
+                }
+                w.WriteLine(result.LastCheckpoint is { } last
+                    ? $"last checkpoint:     event {last.Sequence}, signed {Tables.Time(last.SignTime)} by key {last.KeyId}"
+                    : "last checkpoint:     none yet (the chain alone protects the events so far)");
+            });
+            if (!result.Intact)
+            {
+                throw new AuditBrokenException();
+            }
+        });
+        return verify;
+    }
+
+    private static Command Export()
+    {
+        var actor = new Option<string?>("--actor") { Description = "Only events of this authority." };
+        var subject = Subject();
+        var action = Action();
+        var referral = Referral();
+        var since = new Option<string?>("--since") { Description = "Only events from the start of that day, or that time. " + Inputs.DateHelp };
+        var until = new Option<string?>("--until") { Description = "Only events to the end of that day (inclusive), or up to that time. " + Inputs.DateHelp };
+        var file = new Option<string?>("--output", "-o") { Description = "Write to this file (created, never overwritten) instead of standard output." };
+        var export = new Command("export",
+            "Every matching event in chain order as JSON Lines (one event per line, with its hashes), for the county's archive. Ids and hashes only, never personal data.")
+            { actor, subject, action, referral, since, until, file };
+        export.SetCall(async (parse, client, output, ct) =>
+        {
+            var request = new ListAuditEventsRequest { PageSize = 1000 };
+            Filter(parse, request, actor, subject, action, referral, since, until);
+            var path = parse.GetValue(file);
+            TextWriter writer;
+            try
+            {
+                writer = path is null ? output.Writer : new StreamWriter(new FileStream(path, FileMode.CreateNew, FileAccess.Write));
+            }
+            catch (IOException e)
+            {
+                throw new AdminUsageException($"cannot create {path}: {e.Message}");
+            }
+            var formatter = new Google.Protobuf.JsonFormatter(Google.Protobuf.JsonFormatter.Settings.Default.WithFormatDefaultValues(true));
+            var count = 0;
+            try
+            {
+                do
+                {
+                    var page = await client.Admin.ListAuditEventsAsync(request, cancellationToken: ct);
+                    foreach (var e in page.Events)
+                    {
+                        await writer.WriteLineAsync(formatter.Format(e));
+                        count++;
+                    }
+                    request.PageToken = page.NextPageToken;
+                }
+                while (request.PageToken.Length > 0);
+            }
+            finally
+            {
+                if (path is not null)
+                {
+                    await writer.DisposeAsync();
+                }
+            }
+            if (path is not null)
+            {
+                output.Writer.WriteLine($"{count} events written to {path}.");
+            }
+        });
+        return export;
     }
 
     private static Command List()
     {
         var actor = new Option<string?>("--actor") { Description = "Only events of this authority." };
+        var subject = Subject();
+        var action = Action();
+        var referral = Referral();
         var since = new Option<string?>("--since") { Description = "Only events from the start of that day, or that time. " + Inputs.DateHelp };
         var until = new Option<string?>("--until") { Description = "Only events to the end of that day (inclusive), or up to that time. " + Inputs.DateHelp };
         var limit = Inputs.WholeNumber("--limit", "At most this many events, 1–1000 (default 100). With more, the table ends with how to see the next page.", 1, 1000, defaultValue: 100);
         var pageToken = new Option<string?>("--page-token") { Description = "Continue where an earlier listing with the same options stopped." };
         var all = new Option<bool>("--all") { Description = "Every matching event, page after page." };
         var reverse = new Option<bool>("--reverse") { Description = "Oldest first (chain order) instead of newest first." };
-        var list = new Command("list", "List audit events, newest first. Events hold ids, hashes and reasons, never personal data.") { actor, since, until, limit, pageToken, all, reverse };
+        var list = new Command("list", "List audit events, newest first. Events hold ids, hashes and reasons, never personal data.") { actor, subject, action, referral, since, until, limit, pageToken, all, reverse };
         list.SetCall(async (parse, client, output, ct) =>
         {
             var request = new ListAuditEventsRequest
             {
-                ActorAuthorityId = parse.GetValue(actor) ?? "",
                 PageSize = parse.GetValue(all) ? 1000 : parse.GetValue(limit),
                 PageToken = parse.GetValue(pageToken) ?? "",
                 NewestFirst = !parse.GetValue(reverse),
             };
-            if (parse.GetValue(since) is { } from)
-            {
-                request.StartTime = Inputs.Start(from, "--since");
-            }
-            if (parse.GetValue(until) is { } to)
-            {
-                request.EndTime = Inputs.End(to, "--until");
-            }
+            Filter(parse, request, actor, subject, action, referral, since, until);
             var response = new ListAuditEventsResponse();
             do
             {

@@ -26,6 +26,10 @@ internal static class CommandRunner
                 await error.WriteLineAsync($"error: {e.Message}");
                 return ExitCodes.Usage;
             }
+            catch (AuditBrokenException)
+            {
+                return ExitCodes.AuditBroken;
+            }
             catch (AdminLocalException e)
             {
                 await error.WriteLineAsync($"error: {e.Message}");
@@ -119,6 +123,9 @@ internal static class CommandRunner
     internal sealed class Output(TextWriter writer, bool json)
     {
         public bool Json => json;
+
+        /// <summary>Standard output, for what is written as it comes (an export).</summary>
+        public TextWriter Writer => writer;
 
         public void Write(IMessage message, Action<TextWriter> human)
         {

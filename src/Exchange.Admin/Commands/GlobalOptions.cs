@@ -117,3 +117,6 @@ internal sealed class AdminUsageException(string message) : Exception(message);
 
 /// <summary>The server did what was asked, but keeping its result on this machine failed.</summary>
 internal sealed class AdminLocalException(string message) : Exception(message);
+
+/// <summary>The audit log failed verification; what is wrong was already written.</summary>
+internal sealed class AuditBrokenException() : Exception("The audit log is not intact.");

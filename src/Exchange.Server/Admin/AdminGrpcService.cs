@@ -20,6 +20,8 @@ public sealed class AdminGrpcService(
     IndicatorCatalogue indicators,
     Referrals.ReferralDesk referrals,
     AuditReader audit,
+    AuditVerifier verifier,
+    AuditCheckpoints checkpoints,
     TimeProvider time) : AdminService.AdminServiceBase
 {
     public static void BindService(ServiceBinderBase binder, AdminService.AdminServiceBase service) =>
@@ -191,6 +193,10 @@ public sealed class AdminGrpcService(
     {
         var v = new FieldViolations();
         v.Require(request.ActorAuthorityId.Length == 0 || Identifiers.IsAuthorityId(request.ActorAuthorityId), "actor_authority_id", "Empty, or an authority id.");
+        v.Require(request.SubjectAuthorityId.Length == 0 || Identifiers.IsAuthorityId(request.SubjectAuthorityId), "subject_authority_id", "Empty, or an authority id.");
+        v.Require(request.Action.Length <= 64 && request.Action.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'), "action", "Empty, or an action such as referral.read.");
+        v.Require(request.TargetType.Length <= 64 && request.TargetType.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-'), "target_type", "Empty, or a target type such as referral.");
+        v.Require(request.TargetId.Length <= 200 && !request.TargetId.Any(char.IsControl), "target_id", "Empty, or an id of at most 200 characters.");
         Paging.CheckPageSize(v, request.PageSize, 1000);
         var from = AdminRequestValidator.Time(v, request.StartTime, "start_time") ? request.StartTime?.ToDateTimeOffset() : null;
         var until = AdminRequestValidator.Time(v, request.EndTime, "end_time") ? request.EndTime?.ToDateTimeOffset() : null;
@@ -198,12 +204,35 @@ public sealed class AdminGrpcService(
         var kind = request.NewestFirst ? "audit-newest" : "audit";
         var after = Paging.DecodeSequence(v, kind, request.PageToken);
         v.ThrowIfAny();
-        var filter = new AuditReader.Filter(request.ActorAuthorityId, from, until, request.NewestFirst);
+        var filter = new AuditReader.Filter(request.ActorAuthorityId, from, until, request.NewestFirst)
+        {
+            SubjectAuthorityId = request.SubjectAuthorityId,
+            Action = request.Action,
+            TargetType = request.TargetType,
+            TargetId = request.TargetId,
+        };
         var (page, last) = await audit.ListAsync(filter, after, Paging.Size(request.PageSize, 100), context.CancellationToken);
         return new ListAuditEventsResponse
         {
             Events = { page.Select(e => e.ToProto()) },
             NextPageToken = last is null ? "" : Paging.Encode(kind, last.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        };
+    }
+
+    public override async Task<VerifyAuditLogResponse> VerifyAuditLog(VerifyAuditLogRequest request, ServerCallContext context)
+    {
+        var result = await verifier.VerifyAsync(context.CancellationToken);
+        return new VerifyAuditLogResponse
+        {
+            Intact = result.Intact,
+            EventsChecked = result.EventsChecked,
+            FirstBrokenSequence = result.FirstBrokenSequence ?? 0,
+            ChainProblem = result.ChainProblem ?? "",
+            CheckpointsChecked = result.CheckpointsChecked,
+            MismatchedCheckpoint = result.MismatchedCheckpoint?.ToProto(),
+            CheckpointProblem = result.CheckpointProblem ?? "",
+            LastCheckpoint = result.LastCheckpoint?.ToProto(),
+            CheckpointPublicKeyPem = checkpoints.PublicKeyPem,
         };
     }
 

@@ -75,6 +75,14 @@ internal static class AdminMapping
         return proto;
     }
 
+    public static V1.AuditCheckpoint ToProto(this Audit.AuditCheckpoint c) => new()
+    {
+        Sequence = c.Sequence,
+        Hash = c.Hash,
+        SignTime = Timestamp.FromDateTimeOffset(c.Time),
+        KeyId = c.KeyId,
+    };
+
     public static AuditEvent ToProto(this AuditEventEntity e) => new()
     {
         Sequence = e.Sequence,

@@ -9,8 +9,14 @@ public sealed class AuditReader(ExchangeDbContext db)
     /// <summary>The kinds of target whose events describe an authority's access: its credentials, break-glass changes, grants, the authority itself.</summary>
     public static readonly IReadOnlyList<string> AccessTargets = ["credential", "credential_change", "grant", "authority"];
 
-    /// <summary>Which events, in which order: of one actor (or all), in a time range (start inclusive, end exclusive).</summary>
-    public sealed record Filter(string? ActorAuthorityId, DateTimeOffset? From, DateTimeOffset? Until, bool NewestFirst);
+    /// <summary>Which events, in which order: of one actor, about one authority, of one action or target (each or all), in a time range (start inclusive, end exclusive).</summary>
+    public sealed record Filter(string? ActorAuthorityId, DateTimeOffset? From, DateTimeOffset? Until, bool NewestFirst)
+    {
+        public string? SubjectAuthorityId { get; init; }
+        public string? Action { get; init; }
+        public string? TargetType { get; init; }
+        public string? TargetId { get; init; }
+    }
 
     /// <summary>Events in chain order (or newest first), after the sequence number of the previous page's last event.</summary>
     public async Task<(IReadOnlyList<AuditEventEntity> Page, long? LastSequence)> ListAsync(Filter filter, long? afterSequence, int pageSize, CancellationToken cancellationToken)
@@ -19,6 +25,22 @@ public sealed class AuditReader(ExchangeDbContext db)
         if (!string.IsNullOrEmpty(filter.ActorAuthorityId))
         {
             query = query.Where(e => e.ActorAuthorityId == filter.ActorAuthorityId);
+        }
+        if (!string.IsNullOrEmpty(filter.SubjectAuthorityId))
+        {
+            query = query.Where(e => e.SubjectAuthorityId == filter.SubjectAuthorityId);
+        }
+        if (!string.IsNullOrEmpty(filter.Action))
+        {
+            query = query.Where(e => e.Action == filter.Action);
+        }
+        if (!string.IsNullOrEmpty(filter.TargetType))
+        {
+            query = query.Where(e => e.TargetType == filter.TargetType);
+        }
+        if (!string.IsNullOrEmpty(filter.TargetId))
+        {
+            query = query.Where(e => e.TargetId == filter.TargetId);
         }
         if (filter.From is { } from)
         {

@@ -1,0 +1,111 @@
+using Exchange.Server.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Exchange.Server.Audit;
+
+/// <summary>
+/// Signs the chain head at a fixed interval (when it moved) and when the server stops. A head is
+/// signed only over a chain that still leads, link by link, from the last checkpoint to it: a server
+/// never vouches for a chain that was tampered with since.
+/// </summary>
+public sealed partial class AuditCheckpointWriter(
+    IServiceScopeFactory scopes,
+    AuditCheckpoints checkpoints,
+    TimeProvider time,
+    IOptions<AuditCheckpointOptions> options,
+    ILogger<AuditCheckpointWriter> logger) : BackgroundService
+{
+    private readonly SemaphoreSlim writing = new(1, 1);
+    private AuditCheckpoint? last;
+    private bool lastRead;
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Configuration.Intervals.RepeatAsync(time, options.Value.CheckpointInterval, WriteAsync, e => WriteFailed(logger, e), stoppingToken);
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try
+        {
+            await WriteAsync(CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            WriteFailed(logger, e);
+        }
+    }
+
+    /// <summary>Signs the current head unless it is already signed; returns the checkpoint written, or null.</summary>
+    public async Task<AuditCheckpoint?> WriteAsync(CancellationToken cancellationToken)
+    {
+        await writing.WaitAsync(cancellationToken);
+        try
+        {
+            if (!lastRead)
+            {
+                // The file's last line, whatever it is: a server does not sign on from an earlier
+                // checkpoint past a line someone edited or forged.
+                var lines = checkpoints.ReadAll();
+                if (lines.Count > 0 && (lines[^1] is not { } newest || !checkpoints.IsSigned(newest)))
+                {
+                    CheckpointFileBroken(logger, lines.Count, checkpoints.FilePath);
+                    return null;
+                }
+                last = lines.Count > 0 ? lines[^1] : null;
+                lastRead = true;
+            }
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<ExchangeDbContext>();
+            var head = await db.AuditEvents.AsNoTracking().OrderByDescending(e => e.Sequence).Select(e => new { e.Sequence, e.Hash }).FirstOrDefaultAsync(cancellationToken);
+            if (head is null || (last is not null && head.Sequence == last.Sequence && head.Hash == last.Hash))
+            {
+                return null;
+            }
+            if (last is not null && await BrokenSinceAsync(db, last, cancellationToken) is { } problem)
+            {
+                ChainBroken(logger, last.Sequence, problem);
+                return null;
+            }
+            last = checkpoints.Append(head.Sequence, head.Hash, time.GetUtcNow());
+            return last;
+        }
+        finally
+        {
+            writing.Release();
+        }
+    }
+
+    /// <summary>Whether the events from the checkpoint's on no longer lead from it: what is wrong, or null.</summary>
+    private static async Task<string?> BrokenSinceAsync(ExchangeDbContext db, AuditCheckpoint since, CancellationToken cancellationToken)
+    {
+        var events = db.AuditEvents.AsNoTracking().Where(e => e.Sequence >= since.Sequence).OrderBy(e => e.Sequence).AsAsyncEnumerable();
+        var first = true;
+        string? previous = null;
+        var expected = since.Sequence;
+        await foreach (var e in events.WithCancellation(cancellationToken))
+        {
+            if (first && (e.Sequence != since.Sequence || e.Hash != since.Hash))
+            {
+                return $"event {since.Sequence} no longer has the hash the checkpoint signed";
+            }
+            if (!first && (e.Sequence != expected || e.PreviousHash != previous || AuditLog.ComputeHash(e) != e.Hash))
+            {
+                return $"event {expected} does not follow from the one before";
+            }
+            first = false;
+            previous = e.Hash;
+            expected = e.Sequence + 1;
+        }
+        return first ? $"event {since.Sequence} is gone" : null;
+    }
+
+    [LoggerMessage(1, LogLevel.Critical, "The audit chain no longer leads from the checkpoint of event {Sequence}: {Problem}. No checkpoint is written until it is resolved; run exchange-admin audit verify")]
+    private static partial void ChainBroken(ILogger logger, long sequence, string problem);
+
+    [LoggerMessage(3, LogLevel.Critical, "Line {Line} of the audit checkpoint file {File} is not a checkpoint signed by this server's key. No checkpoint is written until it is resolved; run exchange-admin audit verify")]
+    private static partial void CheckpointFileBroken(ILogger logger, int line, string file);
+
+    [LoggerMessage(2, LogLevel.Error, "Writing an audit checkpoint failed; the next interval tries again")]
+    private static partial void WriteFailed(ILogger logger, Exception exception);
+}
