@@ -64,6 +64,37 @@ public class ReferralTests(ExchangeServer server)
     }
 
     [Fact]
+    public async Task Each_party_reads_who_saw_and_moved_its_referral_and_no_one_else_does()
+    {
+        var (police, _) = await server.NewAuthorityInAsync(AuthorityKind.Police, ["22"], "referrals.send");
+        var (kramfors, kramforsId) = await server.NewRecipientAsync(AuthorityKind.Municipality, AuthorityKind.Police);
+        var (other, _) = await server.NewAuthorityInAsync(AuthorityKind.Police, ["22"], "referrals.send");
+        using var _ = police;
+        using var __ = kramfors;
+        using var ___ = other;
+        var sent = (await police.Referrals.SendReferralAsync(Referral(kramforsId, DateTimeOffset.UtcNow))).Referral;
+        await kramfors.Referrals.GetReferralAsync(new GetReferralRequest { ReferralId = sent.Id });
+        await kramfors.Referrals.UpdateReferralStatusAsync(new UpdateReferralStatusRequest { RequestId = "a", ReferralId = sent.Id, Status = ReferralStatus.Accepted });
+
+        // The sender answers the person's question: who has seen it, and when.
+        var trail = (await police.Referrals.ListReferralAuditEventsAsync(new ListReferralAuditEventsRequest { ReferralId = sent.Id })).Events;
+        Assert.Equal(["referral.accepted", "referral.received", "referral.read", "referral.sent"], trail.Select(e => e.Action));
+        Assert.Equal(kramforsId, trail.Single(e => e.Action == "referral.read").ActorAuthorityId);
+        Assert.All(trail, e => Assert.Equal(sent.Id, e.TargetId));
+        var recipientTrail = (await kramfors.Referrals.ListReferralAuditEventsAsync(new ListReferralAuditEventsRequest { ReferralId = sent.Id })).Events;
+        Assert.Equal(trail.Select(e => e.Sequence), recipientTrail.Select(e => e.Sequence));
+        Assert.Contains((await police.Referrals.ListReferralAuditEventsAsync(new ListReferralAuditEventsRequest())).Events, e => e.TargetId == sent.Id);
+
+        // Anyone else: not their referral, and nothing of it in their own trail; the operator has no such scope.
+        await RpcAssert.FailsWith(StatusCode.NotFound, async () => await other.Referrals.ListReferralAuditEventsAsync(new ListReferralAuditEventsRequest { ReferralId = sent.Id }));
+        Assert.DoesNotContain((await other.Referrals.ListReferralAuditEventsAsync(new ListReferralAuditEventsRequest())).Events, e => e.TargetId == sent.Id);
+        using var admin = server.Operator();
+        await RpcAssert.FailsWith(StatusCode.PermissionDenied, async () => await admin.Referrals.ListReferralAuditEventsAsync(new ListReferralAuditEventsRequest { ReferralId = sent.Id }));
+        var bad = await RpcAssert.FailsWith(StatusCode.InvalidArgument, async () => await police.Referrals.ListReferralAuditEventsAsync(new ListReferralAuditEventsRequest { ReferralId = "x' OR 1=1" }));
+        Assert.Equal(["referral_id"], Fields(bad));
+    }
+
+    [Fact]
     public async Task A_rejection_carries_a_reason_code_and_needs_one()
     {
         var (police, _) = await server.NewAuthorityInAsync(AuthorityKind.Police, ["22"], "referrals.send");

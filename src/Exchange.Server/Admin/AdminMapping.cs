@@ -75,30 +75,6 @@ internal static class AdminMapping
         return proto;
     }
 
-    public static V1.AuditCheckpoint ToProto(this Audit.AuditCheckpoint c) => new()
-    {
-        Sequence = c.Sequence,
-        Hash = c.Hash,
-        SignTime = Timestamp.FromDateTimeOffset(c.Time),
-        KeyId = c.KeyId,
-    };
-
-    public static AuditEvent ToProto(this AuditEventEntity e) => new()
-    {
-        Sequence = e.Sequence,
-        Time = Timestamp.FromDateTimeOffset(e.Time),
-        ActorAuthorityId = e.ActorAuthorityId,
-        Action = e.Action,
-        TargetType = e.TargetType,
-        TargetId = e.TargetId,
-        Outcome = e.Outcome == AuditOutcomeKind.Succeeded ? AuditOutcome.Succeeded : AuditOutcome.Denied,
-        PreviousHash = e.PreviousHash,
-        Hash = e.Hash,
-        SubjectAuthorityId = e.SubjectAuthorityId,
-        Count = e.Count,
-        Reason = e.Reason,
-    };
-
     public static CredentialChange ToProto(this CredentialChangeEntity c, bool expired)
     {
         var proto = new CredentialChange

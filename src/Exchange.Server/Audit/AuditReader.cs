@@ -70,4 +70,22 @@ public sealed class AuditReader(ExchangeDbContext db)
         var rows = await query.OrderByDescending(e => e.Sequence).Take(pageSize + 1).ToListAsync(cancellationToken);
         return rows.Count > pageSize ? (rows[..pageSize], rows[pageSize - 1].Sequence) : (rows, null);
     }
+
+    /// <summary>
+    /// Referral events, newest first, before a sequence number: of one referral, or (without one)
+    /// those the authority did or that concern it.
+    /// </summary>
+    public async Task<(IReadOnlyList<AuditEventEntity> Page, long? LastSequence)> ListReferralEventsAsync(string authorityId, string? referralId, long? beforeSequence, int pageSize, CancellationToken cancellationToken)
+    {
+        var query = db.AuditEvents.AsNoTracking().Where(e => e.TargetType == "referral");
+        query = referralId is not null
+            ? query.Where(e => e.TargetId == referralId)
+            : query.Where(e => e.ActorAuthorityId == authorityId || e.SubjectAuthorityId == authorityId);
+        if (beforeSequence is { } before)
+        {
+            query = query.Where(e => e.Sequence < before);
+        }
+        var rows = await query.OrderByDescending(e => e.Sequence).Take(pageSize + 1).ToListAsync(cancellationToken);
+        return rows.Count > pageSize ? (rows[..pageSize], rows[pageSize - 1].Sequence) : (rows, null);
+    }
 }

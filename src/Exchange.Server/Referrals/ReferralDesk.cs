@@ -222,7 +222,8 @@ public sealed class ReferralDesk(
             _ => "its retention period ended.",
         });
 
-    private async Task<ReferralEntity> VisibleAsync(Caller caller, string referralId, CancellationToken cancellationToken)
+    /// <summary>The referral, when the caller is its sender or recipient; NOT_FOUND otherwise, INVALID_ARGUMENT for what is not an id.</summary>
+    public async Task<ReferralEntity> VisibleAsync(Caller caller, string referralId, CancellationToken cancellationToken)
     {
         new FieldViolations().Require(Guid.TryParse(referralId, out _), "referral_id", "A referral id.").ThrowIfAny();
         var referral = await db.Referrals.AsNoTracking().FirstOrDefaultAsync(r => r.Id == referralId, cancellationToken);

@@ -1,3 +1,4 @@
+using Exchange.Server.Audit;
 using Exchange.Server.Authorization;
 using Exchange.Server.Validation;
 using Exchange.V1;
@@ -7,7 +8,7 @@ namespace Exchange.Server.Referrals;
 
 /// <summary>ReferralService on the wire. Access is enforced before any method runs (see AccessInterceptor); the rules are in <see cref="ReferralDesk"/>.</summary>
 [BindServiceMethod(typeof(ReferralGrpcService), nameof(BindService))]
-public sealed class ReferralGrpcService(ReferralDesk desk, ReferralSignal signal, TimeProvider time) : ReferralService.ReferralServiceBase
+public sealed class ReferralGrpcService(ReferralDesk desk, ReferralSignal signal, AuditReader audit, TimeProvider time) : ReferralService.ReferralServiceBase
 {
     private const string CursorKind = "referral-events";
 
@@ -104,4 +105,27 @@ public sealed class ReferralGrpcService(ReferralDesk desk, ReferralSignal signal
 
     public override async Task<WithdrawConsentResponse> WithdrawConsent(WithdrawConsentRequest request, ServerCallContext context) =>
         new() { Referral = (await desk.WithdrawAsync(context.GetCaller(), request, context.CancellationToken)).ToSummary() };
+
+    public override async Task<ListReferralAuditEventsResponse> ListReferralAuditEvents(ListReferralAuditEventsRequest request, ServerCallContext context)
+    {
+        var caller = context.GetCaller();
+        var v = new FieldViolations();
+        v.Require(request.ReferralId.Length == 0 || Guid.TryParse(request.ReferralId, out _), "referral_id", "Empty, or a referral id.");
+        Paging.CheckPageSize(v, request.PageSize, 1000);
+        // The referral is in the token's kind, so that a token of one listing is refused by another.
+        var kind = $"referral-audit-{request.ReferralId}";
+        var before = Paging.DecodeSequence(v, kind, request.PageToken);
+        v.ThrowIfAny();
+        string? referralId = null;
+        if (request.ReferralId.Length > 0)
+        {
+            referralId = (await desk.VisibleAsync(caller, request.ReferralId, context.CancellationToken)).Id;
+        }
+        var (page, last) = await audit.ListReferralEventsAsync(caller.AuthorityId, referralId, before, Paging.Size(request.PageSize, 100), context.CancellationToken);
+        return new ListReferralAuditEventsResponse
+        {
+            Events = { page.Select(e => e.ToProto()) },
+            NextPageToken = last is null ? "" : Paging.Encode(kind, last.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        };
+    }
 }

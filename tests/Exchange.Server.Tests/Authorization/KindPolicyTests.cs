@@ -36,7 +36,7 @@ public class KindPolicyTests
     public void Every_exchange_rpc_declares_known_scopes()
     {
         var rules = new ScopeRequirements();
-        Assert.Equal(5 + 6 + 24 + 5, rules.Paths.Count()); // statistics, referrals, admin, account
+        Assert.Equal(5 + 7 + 24 + 5, rules.Paths.Count()); // statistics, referrals, admin, account
         foreach (var path in rules.Paths)
         {
             var scopes = rules.RequiredScopes(path);
