@@ -5,13 +5,13 @@ using Grpc.Health.V1;
 namespace Exchange.EndToEndTests;
 
 /// <summary>The built server as a process, started the way a service manager starts it: from another working directory.</summary>
-public partial class PublishedServerTests
+public class PublishedServerTests
 {
     [Fact]
     public async Task Server_started_from_the_root_directory_loads_its_own_configuration()
     {
         var root = Path.Combine(Path.GetTempPath(), $"exchange-e2e-{Guid.NewGuid():N}");
-        var start = new ProcessStartInfo("dotnet", [ServerAssembly()])
+        var start = new ProcessStartInfo("dotnet", [ServerProcess.Assembly()])
         {
             WorkingDirectory = "/",
             RedirectStandardOutput = true,
@@ -28,7 +28,7 @@ public partial class PublishedServerTests
         using var process = Process.Start(start)!;
         try
         {
-            var address = await ListeningAddressAsync(process, TimeSpan.FromSeconds(60));
+            var address = await ServerProcess.ListeningAddressAsync(process, TimeSpan.FromSeconds(60));
             using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(address);
             var health = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest());
 
@@ -44,9 +44,13 @@ public partial class PublishedServerTests
             Directory.Delete(root, recursive: true);
         }
     }
+}
 
+/// <summary>The built server as a process of its own.</summary>
+internal static partial class ServerProcess
+{
     /// <summary>The server's own build output (src/Exchange.Server/bin/{configuration}/{framework}), as published.</summary>
-    private static string ServerAssembly()
+    public static string Assembly()
     {
         var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var framework = testOutput.Name;
@@ -60,7 +64,7 @@ public partial class PublishedServerTests
         return Path.Combine(repository.FullName, "src", "Exchange.Server", "bin", configuration, framework, "Exchange.Server.dll");
     }
 
-    private static async Task<Uri> ListeningAddressAsync(Process process, TimeSpan timeout)
+    public static async Task<Uri> ListeningAddressAsync(Process process, TimeSpan timeout)
     {
         using var cancel = new CancellationTokenSource(timeout);
         var output = new System.Text.StringBuilder();

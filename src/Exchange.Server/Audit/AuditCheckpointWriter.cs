@@ -68,6 +68,7 @@ public sealed partial class AuditCheckpointWriter(
                 return null;
             }
             last = checkpoints.Append(head.Sequence, head.Hash, time.GetUtcNow());
+            Telemetry.ExchangeMetrics.AuditCheckpoints.Add(1);
             return last;
         }
         finally

@@ -78,7 +78,8 @@ public sealed class AccessInterceptor(ScopeRequirements scopes, CallerAdmission 
             {
                 await audit.SaveWithAuditAsync(db, DeniedCallAudit.Denied(authorityId, methodName), context.CancellationToken);
             }
-            ExchangeMetrics.Denials.Add(1);
+            ExchangeMetrics.Denials.Add(1, new KeyValuePair<string, object?>(CallTelemetryInterceptor.MethodTag, methodName),
+                new KeyValuePair<string, object?>("reason", decision.AuthorityId is null ? "not_admitted" : "not_granted"));
             throw new RpcException(new Status(StatusCode.PermissionDenied, decision.Refusal!));
         }
         context.SetCaller(decision.Caller!);

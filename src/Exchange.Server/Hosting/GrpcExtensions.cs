@@ -63,6 +63,7 @@ public static class GrpcExtensions
             options.MaxReceiveMessageSize = DefaultMaxMessage;
             // gzip as usual, but a message that is not valid gzip is INVALID_ARGUMENT, not UNKNOWN.
             options.CompressionProviders = [new CheckedGzipCompressionProvider()];
+            options.Interceptors.Add<Telemetry.CallTelemetryInterceptor>();
             options.Interceptors.Add<AccessInterceptor>();
             options.Interceptors.Add<DomainErrorInterceptor>();
         })

@@ -80,6 +80,7 @@ internal static class TokenEndpoint
         }
         identity.SetDestinations(static _ => [Destinations.AccessToken]);
         IdentityLog.TokenIssued(logger, authorityId, string.Join(' ', scopes));
+        Telemetry.ExchangeMetrics.TokensIssued.Add(1, new KeyValuePair<string, object?>(Telemetry.CallTelemetryInterceptor.AuthorityTag, authorityId));
         return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 

@@ -177,11 +177,13 @@ public sealed class ReferralDesk(
     /// numbered without gaps and in the order its events commit, so a watcher that has read up to n
     /// never later finds an event below n.
     /// </summary>
-    private Task SaveSerialisedAsync(Func<Task<IReadOnlyList<AuditRecord>>> work, CancellationToken cancellationToken) =>
-        audit.SaveWithAuditAsync(db, async () =>
+    private async Task SaveSerialisedAsync(Func<Task<IReadOnlyList<AuditRecord>>> work, CancellationToken cancellationToken)
+    {
+        List<ReferralEventEntity> added = [];
+        await audit.SaveWithAuditAsync(db, async () =>
         {
             var records = await work();
-            var added = db.ChangeTracker.Entries<ReferralEventEntity>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
+            added = db.ChangeTracker.Entries<ReferralEventEntity>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
             foreach (var stream in added.GroupBy(e => e.AuthorityId))
             {
                 var authorityId = stream.Key;
@@ -193,6 +195,12 @@ public sealed class ReferralDesk(
             }
             return records;
         }, cancellationToken);
+        // Counted once committed, once per change: a new referral's event, or the sender's side of a change.
+        foreach (var change in added.Where(e => e.NewReferral || !e.ToRecipient))
+        {
+            Telemetry.ExchangeMetrics.ReferralStatusChanges.Add(1, new KeyValuePair<string, object?>("status", change.Status.ToString().ToLowerInvariant()));
+        }
+    }
 
     private Task<List<ReferralEventEntity>> ReceiptsAsync(string referralId, CancellationToken cancellationToken) =>
         db.ReferralEvents.AsNoTracking().Where(e => e.ReferralId == referralId && !e.ToRecipient && !e.NewReferral).OrderBy(e => e.Sequence).ToListAsync(cancellationToken);
@@ -359,6 +367,7 @@ public sealed class ReferralDesk(
         }, cancellationToken);
         if (erased)
         {
+            Telemetry.ExchangeMetrics.Erasures.Add(1, new KeyValuePair<string, object?>("cause", cause.ToString()));
             signal.Pulse();
         }
     }

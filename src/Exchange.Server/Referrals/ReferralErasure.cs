@@ -31,6 +31,7 @@ public sealed partial class ReferralErasure(IServiceScopeFactory scopes, IOption
         {
             await desk.EraseAsync(referral.Id, referral.ConsentExpiresAt <= now ? ErasureCause.ConsentExpired : ErasureCause.RetentionEnded, "exchange", cancellationToken);
         }
+        Telemetry.ExchangeMetrics.ErasureSweeps.Add(1);
         if (due.Count > 0)
         {
             Erased(logger, due.Count);

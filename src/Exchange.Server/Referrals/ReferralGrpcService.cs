@@ -61,9 +61,21 @@ public sealed class ReferralGrpcService(ReferralDesk desk, ReferralSignal signal
         v.Require(decoded is null || (long.TryParse(decoded, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out after) && after >= 0), "cursor",
             "Not a cursor of this stream; pass a WatchReferralsResponse.cursor unchanged.");
         v.ThrowIfAny();
-        var cancellationToken = context.CancellationToken;
         // At once, so that the client (and any proxy between) knows the stream stands before the first event.
         await context.WriteResponseHeadersAsync([]);
+        Telemetry.ExchangeMetrics.OpenWatches.Add(1);
+        try
+        {
+            await WatchAsync(caller, after, responseStream, context.CancellationToken);
+        }
+        finally
+        {
+            Telemetry.ExchangeMetrics.OpenWatches.Add(-1);
+        }
+    }
+
+    private async Task WatchAsync(Caller caller, long after, IServerStreamWriter<WatchReferralsResponse> responseStream, CancellationToken cancellationToken)
+    {
         while (!cancellationToken.IsCancellationRequested)
         {
             // Taken before reading, so that an event stored while reading wakes the next wait.

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
+using Exchange.Server.Audit;
 using Exchange.Server.Storage;
 using Exchange.Server.Validation;
 using Microsoft.EntityFrameworkCore;
@@ -19,7 +20,7 @@ public sealed record CellRange(int FromYear, int FromNumber, int ToYear, int ToN
 /// a cell reported again replaces the current value and keeps the old one as history. Writes go
 /// around EF's change tracker in batched statements, because an upload holds up to a million cells.
 /// </summary>
-public sealed class StatisticsStore(ExchangeDbContext db, TimeProvider time)
+public sealed class StatisticsStore(ExchangeDbContext db, AuditLog audit, TimeProvider time)
 {
     private const int RowsPerStatement = 100;
 
@@ -69,111 +70,121 @@ public sealed class StatisticsStore(ExchangeDbContext db, TimeProvider time)
     private async Task<StoredSubmission> StoreOnceAsync(string authorityId, string requestId, IReadOnlyList<ReportedCell> cells, string hash, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var connection = db.Database.GetDbConnection();
-        var dbTransaction = transaction.GetDbTransaction();
         var sqlite = db.Database.IsSqlite();
         object Time(DateTimeOffset t) => sqlite ? t.UtcTicks : t;
-
-        // Written first: it takes the write lock (SQLite), and a concurrent retry of the same
-        // request_id waits for it, then inserts nothing and replays this result. ON CONFLICT keeps
-        // that ordinary race out of the error log.
-        var submissionId = Guid.NewGuid().ToString();
-        await using (var claim = connection.CreateCommand())
+        StoredSubmission? stored = null;
+        // In the audit's transaction: the submission and its audit event are stored together or not
+        // at all. Appends are serialised, so a large upload holds back other audited changes while it
+        // is written (on SQLite writes are serialised anyway).
+        await audit.SaveWithAuditAsync(db, async () =>
         {
-            claim.Transaction = dbTransaction;
-            claim.CommandText = """
-                INSERT INTO statistics_submissions ("Id", "AuthorityId", "RequestId", "ContentHash", "ReceivedAt", "CellCount", "ReplacedCount")
-                VALUES (@id, @authority, @request, @hash, @at, @cells, 0) ON CONFLICT ("AuthorityId", "RequestId") DO NOTHING
-                """;
-            Parameter(claim, "@id").Value = submissionId;
-            Parameter(claim, "@authority").Value = authorityId;
-            Parameter(claim, "@request").Value = requestId;
-            Parameter(claim, "@hash").Value = hash;
-            Parameter(claim, "@at").Value = Time(now);
-            Parameter(claim, "@cells").Value = cells.Count;
-            if (await claim.ExecuteNonQueryAsync(cancellationToken) == 0)
-            {
-                await transaction.RollbackAsync(cancellationToken);
-                return await FindAsync(authorityId, requestId, hash, cancellationToken)
-                    ?? throw new InvalidOperationException("A submission claimed its request_id but is not stored.");
-            }
-        }
+            var connection = db.Database.GetDbConnection();
+            var dbTransaction = db.Database.CurrentTransaction!.GetDbTransaction();
 
-        var inserts = new List<ReportedCell>();
-        var replaced = new List<(long Id, long OldCount, string OldSubmission, DateTimeOffset OldReportedAt, long NewCount)>();
-        foreach (var group in cells.GroupBy(c => (c.Key.IndicatorCode, c.Key.DefinitionVersion, c.Key.Year)))
-        {
-            var (indicator, version, year) = group.Key;
-            var current = await db.StatisticsCells.AsNoTracking()
-                .Where(c => c.ReporterId == authorityId && c.IndicatorCode == indicator && c.DefinitionVersion == version && c.Year == year)
-                .Select(c => new { c.Id, c.PeriodNumber, c.AreaCode, c.Dimensions, c.Count, c.SubmissionId, c.ReportedAt })
-                .ToDictionaryAsync(c => (c.PeriodNumber, c.AreaCode, c.Dimensions), cancellationToken);
-            foreach (var cell in group)
+            // Written first: it takes the write lock (SQLite), and a concurrent retry of the same
+            // request_id waits for it, then inserts nothing and replays this result. ON CONFLICT keeps
+            // that ordinary race out of the error log.
+            var submissionId = Guid.NewGuid().ToString();
+            await using (var claim = connection.CreateCommand())
             {
-                if (current.TryGetValue((cell.Key.PeriodNumber, cell.Key.AreaCode, cell.Key.Dimensions), out var old))
+                claim.Transaction = dbTransaction;
+                claim.CommandText = """
+                    INSERT INTO statistics_submissions ("Id", "AuthorityId", "RequestId", "ContentHash", "ReceivedAt", "CellCount", "ReplacedCount")
+                    VALUES (@id, @authority, @request, @hash, @at, @cells, 0) ON CONFLICT ("AuthorityId", "RequestId") DO NOTHING
+                    """;
+                Parameter(claim, "@id").Value = submissionId;
+                Parameter(claim, "@authority").Value = authorityId;
+                Parameter(claim, "@request").Value = requestId;
+                Parameter(claim, "@hash").Value = hash;
+                Parameter(claim, "@at").Value = Time(now);
+                Parameter(claim, "@cells").Value = cells.Count;
+                if (await claim.ExecuteNonQueryAsync(cancellationToken) == 0)
                 {
-                    replaced.Add((old.Id, old.Count, old.SubmissionId, old.ReportedAt, cell.Count));
+                    // Claimed by a concurrent retry: nothing written here, its result is replayed below.
+                    return [];
+                }
+            }
+
+            var inserts = new List<ReportedCell>();
+            var replaced = new List<(long Id, long OldCount, string OldSubmission, DateTimeOffset OldReportedAt, long NewCount)>();
+            foreach (var group in cells.GroupBy(c => (c.Key.IndicatorCode, c.Key.DefinitionVersion, c.Key.Year)))
+            {
+                var (indicator, version, year) = group.Key;
+                var current = await db.StatisticsCells.AsNoTracking()
+                    .Where(c => c.ReporterId == authorityId && c.IndicatorCode == indicator && c.DefinitionVersion == version && c.Year == year)
+                    .Select(c => new { c.Id, c.PeriodNumber, c.AreaCode, c.Dimensions, c.Count, c.SubmissionId, c.ReportedAt })
+                    .ToDictionaryAsync(c => (c.PeriodNumber, c.AreaCode, c.Dimensions), cancellationToken);
+                foreach (var cell in group)
+                {
+                    if (current.TryGetValue((cell.Key.PeriodNumber, cell.Key.AreaCode, cell.Key.Dimensions), out var old))
+                    {
+                        replaced.Add((old.Id, old.Count, old.SubmissionId, old.ReportedAt, cell.Count));
+                    }
+                    else
+                    {
+                        inserts.Add(cell);
+                    }
+                }
+            }
+
+            await InsertRowsAsync(connection, dbTransaction,
+                """INSERT INTO statistics_cells ("IndicatorCode", "DefinitionVersion", "Year", "PeriodNumber", "AreaCode", "Dimensions", "ReporterId", "Count", "SubmissionId", "ReportedAt") VALUES """,
+                inserts, c => [c.Key.IndicatorCode, c.Key.DefinitionVersion, c.Key.Year, c.Key.PeriodNumber, c.Key.AreaCode, c.Key.Dimensions, authorityId, c.Count, submissionId, Time(now)],
+                cancellationToken);
+            await InsertRowsAsync(connection, dbTransaction,
+                """INSERT INTO statistics_cell_revisions ("CellId", "Count", "SubmissionId", "ReportedAt", "ReplacedBySubmissionId", "ReplacedAt") VALUES """,
+                replaced, r => [r.Id, r.OldCount, r.OldSubmission, Time(r.OldReportedAt), submissionId, Time(now)],
+                cancellationToken);
+            if (replaced.Count > 0)
+            {
+                await using var update = connection.CreateCommand();
+                update.Transaction = dbTransaction;
+                update.CommandText = """UPDATE statistics_cells SET "Count" = @count, "SubmissionId" = @submission, "ReportedAt" = @at WHERE "Id" = @id""";
+                var count = Parameter(update, "@count");
+                Parameter(update, "@submission").Value = submissionId;
+                Parameter(update, "@at").Value = Time(now);
+                var id = Parameter(update, "@id");
+                foreach (var r in replaced)
+                {
+                    count.Value = r.NewCount;
+                    id.Value = r.Id;
+                    await update.ExecuteNonQueryAsync(cancellationToken);
+                }
+            }
+
+            foreach (var (indicator, year) in cells.Select(c => (c.Key.IndicatorCode, c.Key.Year)).Distinct())
+            {
+                var revision = await db.StatisticsRevisions.FirstOrDefaultAsync(r => r.IndicatorCode == indicator && r.Year == year, cancellationToken);
+                if (revision is null)
+                {
+                    db.StatisticsRevisions.Add(new StatisticsRevisionEntity { IndicatorCode = indicator, Year = year, Revision = 1 });
                 }
                 else
                 {
-                    inserts.Add(cell);
+                    revision.Revision++;
                 }
             }
-        }
-
-        await InsertRowsAsync(connection, dbTransaction,
-            """INSERT INTO statistics_cells ("IndicatorCode", "DefinitionVersion", "Year", "PeriodNumber", "AreaCode", "Dimensions", "ReporterId", "Count", "SubmissionId", "ReportedAt") VALUES """,
-            inserts, c => [c.Key.IndicatorCode, c.Key.DefinitionVersion, c.Key.Year, c.Key.PeriodNumber, c.Key.AreaCode, c.Key.Dimensions, authorityId, c.Count, submissionId, Time(now)],
-            cancellationToken);
-        await InsertRowsAsync(connection, dbTransaction,
-            """INSERT INTO statistics_cell_revisions ("CellId", "Count", "SubmissionId", "ReportedAt", "ReplacedBySubmissionId", "ReplacedAt") VALUES """,
-            replaced, r => [r.Id, r.OldCount, r.OldSubmission, Time(r.OldReportedAt), submissionId, Time(now)],
-            cancellationToken);
-        if (replaced.Count > 0)
-        {
-            await using var update = connection.CreateCommand();
-            update.Transaction = dbTransaction;
-            update.CommandText = """UPDATE statistics_cells SET "Count" = @count, "SubmissionId" = @submission, "ReportedAt" = @at WHERE "Id" = @id""";
-            var count = Parameter(update, "@count");
-            Parameter(update, "@submission").Value = submissionId;
-            Parameter(update, "@at").Value = Time(now);
-            var id = Parameter(update, "@id");
-            foreach (var r in replaced)
+            if (replaced.Count > 0)
             {
-                count.Value = r.NewCount;
-                id.Value = r.Id;
-                await update.ExecuteNonQueryAsync(cancellationToken);
+                await using var count = connection.CreateCommand();
+                count.Transaction = dbTransaction;
+                count.CommandText = """UPDATE statistics_submissions SET "ReplacedCount" = @replaced WHERE "Id" = @id""";
+                Parameter(count, "@replaced").Value = replaced.Count;
+                Parameter(count, "@id").Value = submissionId;
+                await count.ExecuteNonQueryAsync(cancellationToken);
             }
-        }
-
-        foreach (var (indicator, year) in cells.Select(c => (c.Key.IndicatorCode, c.Key.Year)).Distinct())
-        {
-            var revision = await db.StatisticsRevisions.FirstOrDefaultAsync(r => r.IndicatorCode == indicator && r.Year == year, cancellationToken);
-            if (revision is null)
-            {
-                db.StatisticsRevisions.Add(new StatisticsRevisionEntity { IndicatorCode = indicator, Year = year, Revision = 1 });
-            }
-            else
-            {
-                revision.Revision++;
-            }
-        }
-        if (replaced.Count > 0)
-        {
-            await using var count = connection.CreateCommand();
-            count.Transaction = dbTransaction;
-            count.CommandText = """UPDATE statistics_submissions SET "ReplacedCount" = @replaced WHERE "Id" = @id""";
-            Parameter(count, "@replaced").Value = replaced.Count;
-            Parameter(count, "@id").Value = submissionId;
-            await count.ExecuteNonQueryAsync(cancellationToken);
-        }
-        await db.SaveChangesAsync(cancellationToken);
-        // An upload whose client went away before this point is not stored: it rolls back here.
-        cancellationToken.ThrowIfCancellationRequested();
-        await transaction.CommitAsync(cancellationToken);
+            // An upload whose client went away before this point is not stored: it rolls back here.
+            cancellationToken.ThrowIfCancellationRequested();
+            stored = new StoredSubmission(submissionId, cells.Count, replaced.Count, now, Replayed: false);
+            return [new AuditRecord(authorityId, "statistics.submitted", "submission", submissionId) { SubjectAuthorityId = authorityId }];
+        }, cancellationToken);
         db.ChangeTracker.Clear();
-        return new StoredSubmission(submissionId, cells.Count, replaced.Count, now, Replayed: false);
+        if (stored is not null)
+        {
+            Telemetry.ExchangeMetrics.CellsIngested.Add(stored.CellCount, new KeyValuePair<string, object?>(Telemetry.CallTelemetryInterceptor.AuthorityTag, authorityId));
+        }
+        return stored ?? await FindAsync(authorityId, requestId, hash, cancellationToken)
+            ?? throw new InvalidOperationException("A submission claimed its request_id but is not stored.");
     }
 
     private static async Task InsertRowsAsync<T>(DbConnection connection, DbTransaction transaction, string insert, IReadOnlyList<T> rows, Func<T, object[]> values, CancellationToken cancellationToken)
