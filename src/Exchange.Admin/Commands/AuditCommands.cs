@@ -103,6 +103,7 @@ internal static class AuditCommands
             }
             var formatter = new Google.Protobuf.JsonFormatter(Google.Protobuf.JsonFormatter.Settings.Default.WithFormatDefaultValues(true));
             var count = 0;
+            var complete = false;
             try
             {
                 do
@@ -116,12 +117,18 @@ internal static class AuditCommands
                     request.PageToken = page.NextPageToken;
                 }
                 while (request.PageToken.Length > 0);
+                complete = true;
             }
             finally
             {
                 if (path is not null)
                 {
                     await writer.DisposeAsync();
+                    if (!complete)
+                    {
+                        // A half-written archive must not pass for a whole one.
+                        File.Delete(path);
+                    }
                 }
             }
             if (path is not null)

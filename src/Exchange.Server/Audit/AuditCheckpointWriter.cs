@@ -62,9 +62,11 @@ public sealed partial class AuditCheckpointWriter(
             {
                 return null;
             }
-            if (last is not null && await BrokenSinceAsync(db, last, cancellationToken) is { } problem)
+            // The first checkpoint vouches for the whole chain, so the whole chain is checked first.
+            var problem = last is not null ? await BrokenSinceAsync(db, last, cancellationToken) : await BrokenFromStartAsync(db, cancellationToken);
+            if (problem is not null)
             {
-                ChainBroken(logger, last.Sequence, problem);
+                ChainBroken(logger, last?.Sequence ?? 0, problem);
                 return null;
             }
             last = checkpoints.Append(head.Sequence, head.Hash, time.GetUtcNow());
@@ -101,7 +103,20 @@ public sealed partial class AuditCheckpointWriter(
         return first ? $"event {since.Sequence} is gone" : null;
     }
 
-    [LoggerMessage(1, LogLevel.Critical, "The audit chain no longer leads from the checkpoint of event {Sequence}: {Problem}. No checkpoint is written until it is resolved; run exchange-admin audit verify")]
+    private static async Task<string?> BrokenFromStartAsync(ExchangeDbContext db, CancellationToken cancellationToken)
+    {
+        var walk = new ChainWalk();
+        await foreach (var e in db.AuditEvents.AsNoTracking().OrderBy(e => e.Sequence).AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            if (walk.Next(e) is { } problem)
+            {
+                return problem;
+            }
+        }
+        return null;
+    }
+
+    [LoggerMessage(1, LogLevel.Critical, "The audit chain no longer leads from the checkpoint of event {Sequence} (0: the start of the chain): {Problem}. No checkpoint is written until it is resolved; run exchange-admin audit verify")]
     private static partial void ChainBroken(ILogger logger, long sequence, string problem);
 
     [LoggerMessage(3, LogLevel.Critical, "Line {Line} of the audit checkpoint file {File} is not a checkpoint signed by this server's key. No checkpoint is written until it is resolved; run exchange-admin audit verify")]
