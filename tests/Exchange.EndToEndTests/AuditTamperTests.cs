@@ -187,4 +187,50 @@ public class AuditTamperTests
         Assert.Equal(head, result.MismatchedCheckpoint.Sequence);
         Assert.Contains("not signed", result.CheckpointProblem, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_server_signs_no_checkpoint_over_events_changed_while_it_ran()
+    {
+        var root = Path.Combine(Path.GetTempPath(), $"exchange-e2e-{Guid.NewGuid():N}");
+        var file = Path.Combine(root, "exchange", "audit-checkpoints.jsonl");
+        try
+        {
+            long head;
+            int signedBefore;
+            await using (var running = new ServerOnDirectory(root))
+            {
+                await running.InitializeAsync();
+                var (client, _) = await running.NewAuthorityAsync(AuthorityKind.Municipality, "statistics.report");
+                client.Dispose();
+                signedBefore = File.Exists(file) ? File.ReadAllLines(file).Length : 0;
+                await using var db = new SqliteExchangeDbContext(new DbContextOptionsBuilder<SqliteExchangeDbContext>()
+                    .UseSqlite($"Data Source={Path.Combine(root, "exchange", "exchange.db")};Pooling=False").Options);
+                head = await db.AuditEvents.MaxAsync(e => e.Sequence);
+                await Sql(db, $"UPDATE audit_events SET \"Action\" = 'grant.revoked' WHERE \"Sequence\" = {head}");
+            }
+
+            // Stopping signs the head only over a chain that still holds: this one does not.
+            Assert.Equal(signedBefore, File.Exists(file) ? File.ReadAllLines(file).Length : 0);
+            await using var after = new ServerOnDirectory(root);
+            await after.InitializeAsync();
+            using var admin = after.Operator();
+            var result = await admin.Admin.VerifyAuditLogAsync(new VerifyAuditLogRequest());
+            Assert.Equal(head, result.FirstBrokenSequence);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            for (var attempt = 1; Directory.Exists(root); attempt++)
+            {
+                try
+                {
+                    Directory.Delete(root, recursive: true);
+                }
+                catch (IOException) when (attempt < 5)
+                {
+                    await Task.Delay(200);
+                }
+            }
+        }
+    }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Security.Cryptography;
 using Exchange.V1;
 
 namespace Exchange.Admin.Commands;
@@ -12,6 +13,7 @@ internal static class AuditCommands
         command.Subcommands.Add(List());
         command.Subcommands.Add(Verify());
         command.Subcommands.Add(Export());
+        command.Subcommands.Add(VerifyExport());
         return command;
     }
 
@@ -73,6 +75,45 @@ internal static class AuditCommands
             }
         });
         return verify;
+    }
+
+    private static Command VerifyExport()
+    {
+        var events = new Option<string>("--events") { Description = "An export from 'audit export' (JSON Lines, whole, from event 1).", Required = true };
+        var checkpoints = new Option<string?>("--checkpoints") { Description = "A copy of the server's checkpoint file (audit-checkpoints.jsonl)." };
+        var publicKey = new Option<string?>("--public-key") { Description = "The checkpoint key's public half (PEM), as 'audit verify --json' shows it." };
+        var command = new Command("verify-export",
+            "Check an exported archive, and a copy of the checkpoint file, without the server. Exit code 5 when the chain is broken or a checkpoint does not match.")
+            { events, checkpoints, publicKey };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
+            try
+            {
+                var checkpointLines = parse.GetValue(checkpoints) is { } file ? (await File.ReadAllLinesAsync(file, cancellationToken)).Where(l => l.Length > 0).ToList() : [];
+                var pem = parse.GetValue(publicKey) is { } keyFile ? await File.ReadAllTextAsync(keyFile, cancellationToken) : null;
+                var result = AuditArchive.Verify(File.ReadLines(parse.GetValue(events)!), checkpointLines, pem);
+                await output.WriteLineAsync(result.Intact ? "intact" : "NOT INTACT");
+                await output.WriteLineAsync($"events checked:      {result.Events}");
+                await output.WriteLineAsync($"checkpoints checked: {result.Checkpoints}");
+                if (result.FirstBroken is { } first)
+                {
+                    await output.WriteLineAsync($"first broken link:   event {first}: {result.ChainProblem}");
+                }
+                if (result.CheckpointProblem is { } problem)
+                {
+                    await output.WriteLineAsync($"checkpoint:          {problem}");
+                }
+                return result.Intact ? ExitCodes.Success : ExitCodes.AuditBroken;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or AdminUsageException or ArgumentException or CryptographicException)
+            {
+                await error.WriteLineAsync($"error: {e.Message}");
+                return ExitCodes.Usage;
+            }
+        });
+        return command;
     }
 
     private static Command Export()

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -64,7 +63,7 @@ public sealed class AuditCheckpoints : IDisposable
         }
         key = ECDsa.Create();
         key.ImportFromPem(File.ReadAllText(keyPath));
-        KeyId = Convert.ToHexStringLower(SHA256.HashData(key.ExportSubjectPublicKeyInfo()))[..16];
+        KeyId = AuditChain.KeyId(key);
     }
 
     /// <summary>The signing key's id: the first 16 hex digits of SHA-256 over its public key.</summary>
@@ -75,9 +74,7 @@ public sealed class AuditCheckpoints : IDisposable
     /// <summary>The public key, PEM: what an auditor needs to check the checkpoint file elsewhere.</summary>
     public string PublicKeyPem => key.ExportSubjectPublicKeyInfoPem();
 
-    private static byte[] Statement(long sequence, string hash, DateTimeOffset time) =>
-        Encoding.UTF8.GetBytes(string.Join('\n', "exchange.audit.checkpoint.v1", sequence.ToString(CultureInfo.InvariantCulture), hash,
-            time.UtcTicks.ToString(CultureInfo.InvariantCulture)));
+    private static byte[] Statement(long sequence, string hash, DateTimeOffset time) => AuditChain.CheckpointStatement(sequence, hash, time);
 
     /// <summary>Signs and appends a checkpoint; flushed to disk before it returns.</summary>
     public AuditCheckpoint Append(long sequence, string hash, DateTimeOffset time)

@@ -1,6 +1,4 @@
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
+using Exchange.Contracts;
 using Exchange.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 
@@ -45,7 +43,7 @@ public sealed record AuditRecord(string ActorAuthorityId, string Action, string 
 /// </summary>
 public sealed class AuditLog(TimeProvider time)
 {
-    public const string GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
+    public const string GenesisHash = AuditChain.GenesisHash;
 
     // Appends are serialised so that two events never claim the same predecessor: in this process by
     // this lock, across processes on PostgreSQL by an advisory lock inside the transaction.
@@ -126,21 +124,8 @@ public sealed class AuditLog(TimeProvider time)
     private static DateTimeOffset TruncateToMicroseconds(DateTimeOffset value) =>
         new(value.UtcTicks - value.UtcTicks % 10, TimeSpan.Zero);
 
-    public static string ComputeHash(AuditEventEntity e)
-    {
-        var canonical = string.Join('\n',
-            e.Sequence.ToString(CultureInfo.InvariantCulture),
-            e.Time.UtcTicks.ToString(CultureInfo.InvariantCulture),
-            e.ActorAuthorityId, e.Action, e.TargetType, e.TargetId, e.Outcome.ToString(), e.PreviousHash);
-        if (e.SubjectAuthorityId.Length > 0 || e.Count != 1 || e.Reason.Length > 0)
-        {
-            // Fields added later are appended only when set, so events written before them still
-            // hash as they did. Ids never contain a line break and a reason is refused with one, so
-            // the two forms cannot collide.
-            canonical = string.Join('\n', canonical, e.SubjectAuthorityId, e.Count.ToString(CultureInfo.InvariantCulture), e.Reason);
-        }
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
-    }
+    public static string ComputeHash(AuditEventEntity e) => AuditChain.Hash(e.Sequence, e.Time, e.ActorAuthorityId, e.Action, e.TargetType, e.TargetId,
+        e.Outcome.ToString(), e.PreviousHash, e.SubjectAuthorityId, e.Count, e.Reason);
 
     /// <summary>Checks the chain in order; returns the first broken sequence number, or null when intact.</summary>
     public static long? FindBreak(IEnumerable<AuditEventEntity> eventsInOrder)
