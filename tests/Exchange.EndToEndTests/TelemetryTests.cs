@@ -55,6 +55,14 @@ public class TelemetryTests(TelemetryServer server) : IClassFixture<TelemetrySer
         }
     }
 
+    private static byte[] ReadShared(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
+
     [Fact]
     public async Task A_calls_span_and_the_call_metric_carry_the_authority_and_the_method()
     {
@@ -81,7 +89,7 @@ public class TelemetryTests(TelemetryServer server) : IClassFixture<TelemetrySer
     }
 
     [Fact]
-    public async Task Known_personal_data_sent_through_every_referral_call_and_refusal_appears_in_no_log_span_metric_audit_event_or_error()
+    public async Task Known_personal_data_sent_through_every_referral_call_and_refusal_appears_in_no_log_span_metric_audit_event_error_or_database_file()
     {
         var (police, _) = await server.NewAuthorityInAsync(AuthorityKind.Police, ["22"], "referrals.send");
         var (kramfors, kramforsId) = await server.NewRecipientAsync(AuthorityKind.Municipality, AuthorityKind.Police);
@@ -162,6 +170,12 @@ public class TelemetryTests(TelemetryServer server) : IClassFixture<TelemetrySer
             ["errors"] = errors.ToString(),
             ["checkpoints"] = string.Join('\n', Directory.GetFiles(server.DataDirectory, "audit-checkpoints*").Select(File.ReadAllText)),
         };
+        // The raw database files, journals included: ciphertext only (UTF-8 and UTF-16 both searched).
+        foreach (var file in Directory.GetFiles(server.DataDirectory, "*.db*"))
+        {
+            var bytes = ReadShared(file);
+            sources[Path.GetFileName(file)] = Encoding.UTF8.GetString(bytes) + Encoding.Unicode.GetString(bytes);
+        }
 
         Assert.Contains(sent.Id, sources["audit"], StringComparison.Ordinal);
         Assert.Contains("rpc.method=/exchange.v1.ReferralService/GetReferral", sources["spans"], StringComparison.Ordinal);

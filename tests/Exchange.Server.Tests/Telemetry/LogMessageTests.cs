@@ -55,4 +55,16 @@ public class LogMessageTests
         Types().That().ResideInAssembly(ServerAssembly).Should().NotCallAny(MethodMembers().That().AreDeclaredIn(typeof(LoggerExtensions)))
             .Because("every log line is a [LoggerMessage] whose values this class checks")
             .Check(new ArchLoader().LoadAssemblies(ServerAssembly, typeof(LoggerExtensions).Assembly).Build());
+
+    /// <summary>
+    /// A person's data exists in the server only as these contract types. Outside the referral desk,
+    /// which seals and opens them, no code may even name one: not the audit, the logs, the metrics or
+    /// the statistics.
+    /// </summary>
+    [Fact]
+    public void Only_the_referral_capability_touches_the_types_that_hold_a_person() =>
+        Types().That().ResideInAssembly(ServerAssembly).And().DoNotResideInNamespaceMatching(@"^Exchange\.Server\.Referrals(\..*)?$")
+            .Should().NotDependOnAny(Types().That().Are(typeof(V1.Subject), typeof(V1.ContactDetails), typeof(V1.Consent), typeof(V1.Referral), typeof(V1.SendReferralRequest)))
+            .Because("personal data is sealed and opened in Referrals only")
+            .Check(new ArchLoader().LoadAssemblies(ServerAssembly, typeof(V1.Subject).Assembly).Build());
 }
