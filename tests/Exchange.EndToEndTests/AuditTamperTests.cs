@@ -45,23 +45,28 @@ public class AuditTamperTests
         }
         finally
         {
-            SqliteConnection.ClearAllPools();
-            // A stopped server's last file handles close a moment after it returns.
-            for (var attempt = 1; Directory.Exists(root); attempt++)
-            {
-                try
-                {
-                    Directory.Delete(root, recursive: true);
-                }
-                catch (IOException) when (attempt < 5)
-                {
-                    await Task.Delay(200);
-                }
-            }
+            await DeleteAsync(root);
         }
     }
 
     private static Task<int> Sql(DbContext db, string sql) => db.Database.ExecuteSqlRawAsync(sql);
+
+    private static async Task DeleteAsync(string root)
+    {
+        SqliteConnection.ClearAllPools();
+        // A stopped server's last file handles close a moment after it returns.
+        for (var attempt = 1; Directory.Exists(root); attempt++)
+        {
+            try
+            {
+                Directory.Delete(root, recursive: true);
+            }
+            catch (IOException) when (attempt < 5)
+            {
+                await Task.Delay(200);
+            }
+        }
+    }
 
     [Fact]
     public async Task An_untouched_log_is_intact_and_its_head_was_signed_when_the_server_stopped()
@@ -219,18 +224,7 @@ public class AuditTamperTests
         }
         finally
         {
-            SqliteConnection.ClearAllPools();
-            for (var attempt = 1; Directory.Exists(root); attempt++)
-            {
-                try
-                {
-                    Directory.Delete(root, recursive: true);
-                }
-                catch (IOException) when (attempt < 5)
-                {
-                    await Task.Delay(200);
-                }
-            }
+            await DeleteAsync(root);
         }
     }
 }

@@ -177,6 +177,16 @@ public class TelemetryTests(TelemetryServer server) : IClassFixture<TelemetrySer
             sources[Path.GetFileName(file)] = Encoding.UTF8.GetString(bytes) + Encoding.Unicode.GetString(bytes);
         }
 
+        // What happened is counted, by status and cause, without a person or a referral id in any tag.
+        bool Counted(string name, string key, string value) =>
+            metrics.Any(m => m.Name == name && Points(m).Any(p => Tags(p).Contains((key, value))));
+        Assert.True(Counted("exchange.referrals.status_changes", "status", "revoked"));
+        Assert.True(Counted("exchange.referrals.status_changes", "status", "accepted"));
+        Assert.True(Counted("exchange.referrals.erasures", "cause", "ConsentWithdrawn"));
+        Assert.True(Counted("exchange.calls.denied", "rpc.method", "/exchange.v1.ReferralService/SendReferral"));
+        Assert.True(Counted("exchange.calls", "rpc.method", "/exchange.v1.ReferralService/WatchReferrals"));
+        Assert.Contains(metrics, m => m.Name == "exchange.referrals.watches");
+        Assert.DoesNotContain(sent.Id, sources["spans"], StringComparison.Ordinal);
         Assert.Contains(sent.Id, sources["audit"], StringComparison.Ordinal);
         Assert.Contains("rpc.method=/exchange.v1.ReferralService/GetReferral", sources["spans"], StringComparison.Ordinal);
         Assert.True(errors.Length > 0);

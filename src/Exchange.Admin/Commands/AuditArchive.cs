@@ -22,10 +22,7 @@ internal static class AuditArchive
 
     public static Result Verify(IEnumerable<string> exportLines, IReadOnlyList<string> checkpointLines, string? publicKeyPem)
     {
-        var previous = AuditChain.GenesisHash;
-        long expected = 1;
-        long? broken = null;
-        string? problem = null;
+        var walk = new AuditChainWalk();
         var hashes = new Dictionary<long, string>();
         long count = 0;
         foreach (var line in exportLines.Where(l => l.Length > 0))
@@ -38,32 +35,13 @@ internal static class AuditArchive
             }
             catch (InvalidProtocolBufferException)
             {
-                (broken, problem) = (broken ?? expected, problem ?? $"Line {count} of the export is not an audit event.");
+                walk.Fail($"Line {count} of the export is not an audit event.");
                 continue;
             }
             var outcome = e.Outcome == AuditOutcome.Succeeded ? "Succeeded" : "Denied";
-            var hash = AuditChain.Hash(e.Sequence, e.Time.ToDateTimeOffset(), e.ActorAuthorityId, e.Action, e.TargetType, e.TargetId, outcome, e.PreviousHash,
-                e.SubjectAuthorityId, e.Count, e.Reason);
-            string? here = null;
-            if (e.Sequence != expected)
-            {
-                here = e.Sequence > expected ? $"Event {expected} is missing: the next event in the export is {e.Sequence}." : $"Event {e.Sequence} is out of order, after event {expected - 1}.";
-            }
-            else if (e.PreviousHash != previous)
-            {
-                here = $"Event {expected} does not link to the event before it.";
-            }
-            else if (hash != e.Hash)
-            {
-                here = $"Event {expected} was changed: its fields no longer give its hash.";
-            }
-            if (here is not null && broken is null)
-            {
-                (broken, problem) = (expected, here);
-            }
+            walk.Next(e.Sequence, e.PreviousHash, e.Hash, AuditChain.Hash(e.Sequence, e.Time.ToDateTimeOffset(), e.ActorAuthorityId, e.Action, e.TargetType,
+                e.TargetId, outcome, e.PreviousHash, e.SubjectAuthorityId, e.Count, e.Reason));
             hashes[e.Sequence] = e.Hash;
-            previous = e.Hash;
-            expected = e.Sequence + 1;
         }
 
         string? checkpointProblem = null;
@@ -74,10 +52,10 @@ internal static class AuditArchive
             var keyId = AuditChain.KeyId(key);
             for (var i = 0; i < checkpointLines.Count && checkpointProblem is null; i++)
             {
-                checkpointProblem = CheckCheckpoint(checkpointLines[i], i + 1, key, keyId, hashes, expected - 1);
+                checkpointProblem = CheckCheckpoint(checkpointLines[i], i + 1, key, keyId, hashes, walk.Last);
             }
         }
-        return new Result(count, broken, problem, checkpointLines.Count, checkpointProblem);
+        return new Result(count, walk.Broken, walk.Problem, checkpointLines.Count, checkpointProblem);
     }
 
     private static string? CheckCheckpoint(string line, int number, ECDsa key, string keyId, Dictionary<long, string> hashes, long last)

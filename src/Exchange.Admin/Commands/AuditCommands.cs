@@ -17,31 +17,45 @@ internal static class AuditCommands
         return command;
     }
 
-    private static Option<string?> Subject() => new("--subject") { Description = "Only events about this authority (whose data or access they concern)." };
-
-    private static Option<string?> Action() => new("--action") { Description = "Only events with this action, e.g. referral.read or grant.revoked." };
-
-    private static Option<string?> Referral() => new("--referral") { Description = "Only events on this referral (its id)." };
-
-    /// <summary>The filters every listing shares, from the command line into the request.</summary>
-    private static void Filter(ParseResult parse, ListAuditEventsRequest request, Option<string?> actor, Option<string?> subject, Option<string?> action,
-        Option<string?> referral, Option<string?> since, Option<string?> until)
+    /// <summary>The filters that listing and export share, each command with options of its own.</summary>
+    private sealed class Filters
     {
-        request.ActorAuthorityId = parse.GetValue(actor) ?? "";
-        request.SubjectAuthorityId = parse.GetValue(subject) ?? "";
-        request.Action = parse.GetValue(action) ?? "";
-        if (parse.GetValue(referral) is { } referralId)
+        private readonly Option<string?> actor = new("--actor") { Description = "Only events of this authority." };
+        private readonly Option<string?> subject = new("--subject") { Description = "Only events about this authority (whose data or access they concern)." };
+        private readonly Option<string?> action = new("--action") { Description = "Only events with this action, e.g. referral.read or grant.revoked." };
+        private readonly Option<string?> referral = new("--referral") { Description = "Only events on this referral (its id)." };
+        private readonly Option<string?> since = new("--since") { Description = "Only events from the start of that day, or that time. " + Inputs.DateHelp };
+        private readonly Option<string?> until = new("--until") { Description = "Only events to the end of that day (inclusive), or up to that time. " + Inputs.DateHelp };
+
+        /// <summary>Adds the filter options to <paramref name="command"/>, ahead of its own.</summary>
+        public void AddTo(Command command)
         {
-            request.TargetType = "referral";
-            request.TargetId = referralId;
+            Option[] options = [actor, subject, action, referral, since, until];
+            for (var i = 0; i < options.Length; i++)
+            {
+                command.Options.Insert(i, options[i]);
+            }
         }
-        if (parse.GetValue(since) is { } from)
+
+        /// <summary>From the command line into the request.</summary>
+        public void Apply(ParseResult parse, ListAuditEventsRequest request)
         {
-            request.StartTime = Inputs.Start(from, "--since");
-        }
-        if (parse.GetValue(until) is { } to)
-        {
-            request.EndTime = Inputs.End(to, "--until");
+            request.ActorAuthorityId = parse.GetValue(actor) ?? "";
+            request.SubjectAuthorityId = parse.GetValue(subject) ?? "";
+            request.Action = parse.GetValue(action) ?? "";
+            if (parse.GetValue(referral) is { } referralId)
+            {
+                request.TargetType = "referral";
+                request.TargetId = referralId;
+            }
+            if (parse.GetValue(since) is { } from)
+            {
+                request.StartTime = Inputs.Start(from, "--since");
+            }
+            if (parse.GetValue(until) is { } to)
+            {
+                request.EndTime = Inputs.End(to, "--until");
+            }
         }
     }
 
@@ -118,20 +132,16 @@ internal static class AuditCommands
 
     private static Command Export()
     {
-        var actor = new Option<string?>("--actor") { Description = "Only events of this authority." };
-        var subject = Subject();
-        var action = Action();
-        var referral = Referral();
-        var since = new Option<string?>("--since") { Description = "Only events from the start of that day, or that time. " + Inputs.DateHelp };
-        var until = new Option<string?>("--until") { Description = "Only events to the end of that day (inclusive), or up to that time. " + Inputs.DateHelp };
+        var filters = new Filters();
         var file = new Option<string?>("--output", "-o") { Description = "Write to this file (created, never overwritten) instead of standard output." };
         var export = new Command("export",
             "Every matching event in chain order as JSON Lines (one event per line, with its hashes), for the county's archive. Ids and hashes only, never personal data.")
-            { actor, subject, action, referral, since, until, file };
+            { file };
+        filters.AddTo(export);
         export.SetCall(async (parse, client, output, ct) =>
         {
             var request = new ListAuditEventsRequest { PageSize = 1000 };
-            Filter(parse, request, actor, subject, action, referral, since, until);
+            filters.Apply(parse, request);
             var path = parse.GetValue(file);
             TextWriter writer;
             try
@@ -182,17 +192,13 @@ internal static class AuditCommands
 
     private static Command List()
     {
-        var actor = new Option<string?>("--actor") { Description = "Only events of this authority." };
-        var subject = Subject();
-        var action = Action();
-        var referral = Referral();
-        var since = new Option<string?>("--since") { Description = "Only events from the start of that day, or that time. " + Inputs.DateHelp };
-        var until = new Option<string?>("--until") { Description = "Only events to the end of that day (inclusive), or up to that time. " + Inputs.DateHelp };
+        var filters = new Filters();
         var limit = Inputs.WholeNumber("--limit", "At most this many events, 1–1000 (default 100). With more, the table ends with how to see the next page.", 1, 1000, defaultValue: 100);
         var pageToken = new Option<string?>("--page-token") { Description = "Continue where an earlier listing with the same options stopped." };
         var all = new Option<bool>("--all") { Description = "Every matching event, page after page." };
         var reverse = new Option<bool>("--reverse") { Description = "Oldest first (chain order) instead of newest first." };
-        var list = new Command("list", "List audit events, newest first. Events hold ids, hashes and reasons, never personal data.") { actor, subject, action, referral, since, until, limit, pageToken, all, reverse };
+        var list = new Command("list", "List audit events, newest first. Events hold ids, hashes and reasons, never personal data.") { limit, pageToken, all, reverse };
+        filters.AddTo(list);
         list.SetCall(async (parse, client, output, ct) =>
         {
             var request = new ListAuditEventsRequest
@@ -201,7 +207,7 @@ internal static class AuditCommands
                 PageToken = parse.GetValue(pageToken) ?? "",
                 NewestFirst = !parse.GetValue(reverse),
             };
-            Filter(parse, request, actor, subject, action, referral, since, until);
+            filters.Apply(parse, request);
             var response = new ListAuditEventsResponse();
             do
             {

@@ -1,3 +1,4 @@
+using Exchange.Contracts;
 using Exchange.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -63,7 +64,7 @@ public sealed partial class AuditCheckpointWriter(
                 return null;
             }
             // The first checkpoint vouches for the whole chain, so the whole chain is checked first.
-            var problem = last is not null ? await BrokenSinceAsync(db, last, cancellationToken) : await BrokenFromStartAsync(db, cancellationToken);
+            var problem = last is not null ? await BrokenSinceAsync(db, last, cancellationToken) : await BrokenAfterAsync(db, new AuditChainWalk(), cancellationToken);
             if (problem is not null)
             {
                 ChainBroken(logger, last?.Sequence ?? 0, problem);
@@ -82,31 +83,19 @@ public sealed partial class AuditCheckpointWriter(
     /// <summary>Whether the events from the checkpoint's on no longer lead from it: what is wrong, or null.</summary>
     private static async Task<string?> BrokenSinceAsync(ExchangeDbContext db, AuditCheckpoint since, CancellationToken cancellationToken)
     {
-        var events = db.AuditEvents.AsNoTracking().Where(e => e.Sequence >= since.Sequence).OrderBy(e => e.Sequence).AsAsyncEnumerable();
-        var first = true;
-        string? previous = null;
-        var expected = since.Sequence;
-        await foreach (var e in events.WithCancellation(cancellationToken))
+        var signed = await db.AuditEvents.AsNoTracking().FirstOrDefaultAsync(e => e.Sequence == since.Sequence, cancellationToken);
+        if (signed is null || signed.Hash != since.Hash || AuditLog.ComputeHash(signed) != signed.Hash)
         {
-            if (first && (e.Sequence != since.Sequence || e.Hash != since.Hash))
-            {
-                return $"event {since.Sequence} no longer has the hash the checkpoint signed";
-            }
-            if (!first && (e.Sequence != expected || e.PreviousHash != previous || AuditLog.ComputeHash(e) != e.Hash))
-            {
-                return $"event {expected} does not follow from the one before";
-            }
-            first = false;
-            previous = e.Hash;
-            expected = e.Sequence + 1;
+            return $"event {since.Sequence} is gone or no longer has the hash the checkpoint signed";
         }
-        return first ? $"event {since.Sequence} is gone" : null;
+        return await BrokenAfterAsync(db, new AuditChainWalk(since.Sequence, since.Hash), cancellationToken);
     }
 
-    private static async Task<string?> BrokenFromStartAsync(ExchangeDbContext db, CancellationToken cancellationToken)
+    /// <summary>Follows the stored events after where <paramref name="walk"/> starts; the first problem, or null.</summary>
+    private static async Task<string?> BrokenAfterAsync(ExchangeDbContext db, AuditChainWalk walk, CancellationToken cancellationToken)
     {
-        var walk = new ChainWalk();
-        await foreach (var e in db.AuditEvents.AsNoTracking().OrderBy(e => e.Sequence).AsAsyncEnumerable().WithCancellation(cancellationToken))
+        var after = walk.Last;
+        await foreach (var e in db.AuditEvents.AsNoTracking().Where(e => e.Sequence > after).OrderBy(e => e.Sequence).AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
             if (walk.Next(e) is { } problem)
             {

@@ -130,7 +130,7 @@ public sealed class AuditLog(TimeProvider time)
     /// <summary>Checks the chain in order; returns the first broken sequence number, or null when intact.</summary>
     public static long? FindBreak(IEnumerable<AuditEventEntity> eventsInOrder)
     {
-        var walk = new ChainWalk();
+        var walk = new AuditChainWalk();
         foreach (var e in eventsInOrder)
         {
             if (walk.Next(e) is not null)
@@ -142,48 +142,8 @@ public sealed class AuditLog(TimeProvider time)
     }
 }
 
-/// <summary>
-/// Follows the chain one event at a time, in sequence order: each must be the next number, name the
-/// hash of the one before, and hash to what it says. Remembers the first event that does not.
-/// </summary>
-public sealed class ChainWalk
+public static class AuditChainWalkExtensions
 {
-    private string previous = AuditLog.GenesisHash;
-    private long expected = 1;
-
-    /// <summary>The first sequence number where the chain breaks; null while intact.</summary>
-    public long? Broken { get; private set; }
-
-    /// <summary>What is wrong there, in words an auditor reads (ids and numbers only).</summary>
-    public string? Problem { get; private set; }
-
-    public long Checked { get; private set; }
-
-    /// <summary>Takes the next stored event; returns the problem when the chain breaks here (only the first is kept).</summary>
-    public string? Next(AuditEventEntity e)
-    {
-        Checked++;
-        string? problem = null;
-        if (e.Sequence != expected)
-        {
-            problem = e.Sequence > expected
-                ? $"Event {expected} is missing: the next stored event is {e.Sequence}."
-                : $"Event {e.Sequence} is stored out of order, after event {expected - 1}.";
-        }
-        else if (e.PreviousHash != previous)
-        {
-            problem = $"Event {expected} does not link to the event before it: its previous hash is not that event's hash (events were removed, inserted or reordered).";
-        }
-        else if (AuditLog.ComputeHash(e) != e.Hash)
-        {
-            problem = $"Event {expected} was changed: its fields no longer give its hash.";
-        }
-        if (problem is not null && Broken is null)
-        {
-            (Broken, Problem) = (expected, problem);
-        }
-        previous = e.Hash;
-        expected = e.Sequence + 1;
-        return problem;
-    }
+    /// <summary>Takes the next stored event, hashing its fields as the chain does.</summary>
+    public static string? Next(this AuditChainWalk walk, AuditEventEntity e) => walk.Next(e.Sequence, e.PreviousHash, e.Hash, AuditLog.ComputeHash(e));
 }

@@ -1,3 +1,4 @@
+using Exchange.Contracts;
 using Exchange.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 
@@ -30,7 +31,7 @@ public sealed class AuditVerifier(ExchangeDbContext db, AuditCheckpoints checkpo
         var written = checkpoints.ReadAll();
         var wanted = written.OfType<AuditCheckpoint>().Select(c => c.Sequence).ToHashSet();
         var hashes = new Dictionary<long, string>();
-        var walk = new ChainWalk();
+        var walk = new AuditChainWalk();
         long after = 0;
         long last = 0;
         while (true)

@@ -14,72 +14,35 @@ internal sealed class CallTelemetryInterceptor : Interceptor
     public const string MethodTag = "rpc.method";
     public const string StatusTag = "rpc.grpc.status_code";
 
-    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
-    {
-        var status = StatusCode.Unknown;
-        try
-        {
-            var response = await continuation(request, context);
-            status = StatusCode.OK;
-            return response;
-        }
-        catch (RpcException e)
-        {
-            status = e.StatusCode;
-            throw;
-        }
-        finally
-        {
-            Record(context, status);
-        }
-    }
+    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation) =>
+        ObserveAsync(context, () => continuation(request, context));
 
-    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        var status = StatusCode.Unknown;
-        try
-        {
-            var response = await continuation(requestStream, context);
-            status = StatusCode.OK;
-            return response;
-        }
-        catch (RpcException e)
-        {
-            status = e.StatusCode;
-            throw;
-        }
-        finally
-        {
-            Record(context, status);
-        }
-    }
+    public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation) =>
+        ObserveAsync(context, () => continuation(requestStream, context));
 
-    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        var status = StatusCode.Unknown;
-        try
+    public override Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation) =>
+        ObserveAsync(context, async () =>
         {
             await continuation(request, responseStream, context);
-            status = context.CancellationToken.IsCancellationRequested ? StatusCode.Cancelled : StatusCode.OK;
-        }
-        catch (RpcException e)
-        {
-            status = e.StatusCode;
-            throw;
-        }
-        finally
-        {
-            Record(context, status);
-        }
-    }
+            return true;
+        }, stream: true);
 
-    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    public override Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation) =>
+        ObserveAsync(context, async () =>
+        {
+            await continuation(requestStream, responseStream, context);
+            return true;
+        }, stream: true);
+
+    private static async Task<T> ObserveAsync<T>(ServerCallContext context, Func<Task<T>> call, bool stream = false)
     {
         var status = StatusCode.Unknown;
         try
         {
-            await continuation(requestStream, responseStream, context);
-            status = StatusCode.OK;
+            var result = await call();
+            // A server stream that ends because its client went away ends without an error of its own.
+            status = stream && context.CancellationToken.IsCancellationRequested ? StatusCode.Cancelled : StatusCode.OK;
+            return result;
         }
         catch (RpcException e)
         {
