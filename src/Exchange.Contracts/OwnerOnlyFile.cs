@@ -11,9 +11,9 @@ public static class OwnerOnlyFile
 
     /// <summary>
     /// Writes <paramref name="content"/> to a file readable by its owner only, creating its folder
-    /// owner-only. When replacing, the content goes to a new file first and is moved into place, so a
-    /// failed write never leaves a half-written file; without <paramref name="replace"/>, an existing
-    /// file is an error (<see cref="IOException"/>).
+    /// owner-only. The content goes to a new file first and is moved into place, so a failed write
+    /// never leaves a half-written file and a reader never sees one; without <paramref name="replace"/>,
+    /// an existing file is an error (<see cref="IOException"/>), decided atomically by the file system.
     /// </summary>
     public static void Write(string path, string content, bool replace = true)
     {
@@ -24,21 +24,39 @@ public static class OwnerOnlyFile
             full = target.FullName;
         }
         CreateDirectory(Path.GetDirectoryName(full)!);
-        if (!replace)
-        {
-            WriteNew(full, content);
-            return;
-        }
         var temporary = $"{full}.{Guid.NewGuid():N}.tmp";
         try
         {
             WriteNew(temporary, content);
-            File.Move(temporary, full, overwrite: true);
+            // Without overwrite, .NET links the new file into place, which fails if one is there.
+            File.Move(temporary, full, overwrite: replace);
         }
         finally
         {
             File.Delete(temporary);
         }
+    }
+
+    /// <summary>
+    /// The content of <paramref name="path"/>, which is created owner-only with
+    /// <paramref name="create"/>'s content if it does not exist. Safe when several processes start at
+    /// once on one folder: one content wins, and every caller reads that one, never a partial file.
+    /// </summary>
+    public static string ReadOrCreate(string path, Func<string> create)
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        if (!File.Exists(path))
+        {
+            try
+            {
+                Write(path, create(), replace: false);
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                // Another process created it first: its content is the one.
+            }
+        }
+        return File.ReadAllText(path);
     }
 
     private static void WriteNew(string path, string content)

@@ -68,7 +68,7 @@ public static class PostgresCluster
 /// </summary>
 public class PostgresServer : ExchangeServer
 {
-    public string DatabaseName { get; } = $"exchange_e2e_{Guid.NewGuid():N}";
+    public string DatabaseName { get; private set; } = "";
 
     /// <summary>What the server connects with.</summary>
     public string ConnectionString { get; private set; } = "";
@@ -87,21 +87,23 @@ public class PostgresServer : ExchangeServer
         }
     }
 
+    private PostgresDatabase? database;
+
     public override async Task InitializeAsync()
     {
-        var admin = new NpgsqlConnectionStringBuilder(PostgresCluster.AdminConnectionString);
-        var owner = await PostgresCluster.QueryAsync(admin.ConnectionString, "SELECT count(*) FROM pg_roles WHERE rolname = 'exchange_test_app'",
-            async r => await r.ReadAsync() && r.GetInt64(0) == 1) ? "exchange_test_app" : admin.Username!;
-        await PostgresCluster.ExecuteAsync(admin.ConnectionString, $"CREATE DATABASE {DatabaseName} OWNER {owner}");
-        ConnectionString = new NpgsqlConnectionStringBuilder(admin.ConnectionString) { Database = DatabaseName, Username = owner }.ConnectionString;
+        database = await PostgresDatabase.CreateAsync();
+        DatabaseName = database.Name;
+        ConnectionString = database.ConnectionString;
         await base.InitializeAsync();
     }
 
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
-        NpgsqlConnection.ClearAllPools();
-        await PostgresCluster.ExecuteAsync(PostgresCluster.AdminConnectionString, $"DROP DATABASE IF EXISTS {DatabaseName} WITH (FORCE)");
+        if (database is not null)
+        {
+            await database.DisposeAsync();
+        }
     }
 
     /// <summary>

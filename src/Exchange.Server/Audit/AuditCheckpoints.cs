@@ -49,20 +49,14 @@ public sealed class AuditCheckpoints : IDisposable
         var directory = storage.Value.ResolveDataDirectory();
         var keyPath = options.Value.CheckpointKeyPath ?? Path.Combine(directory, "audit-checkpoint-key.pem");
         file = options.Value.CheckpointFile ?? Path.Combine(directory, "audit-checkpoints.jsonl");
-        if (!File.Exists(keyPath))
+        // Created once; servers starting together on one directory all read the one that won.
+        var pem = OwnerOnlyFile.ReadOrCreate(keyPath, () =>
         {
             using var generated = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-            try
-            {
-                // Not replacing: a key another server on this directory wrote first must not be overwritten.
-                OwnerOnlyFile.Write(keyPath, generated.ExportPkcs8PrivateKeyPem(), replace: false);
-            }
-            catch (IOException) when (File.Exists(keyPath))
-            {
-            }
-        }
+            return generated.ExportPkcs8PrivateKeyPem();
+        });
         key = ECDsa.Create();
-        key.ImportFromPem(File.ReadAllText(keyPath));
+        key.ImportFromPem(pem);
         KeyId = AuditChain.KeyId(key);
     }
 
@@ -85,7 +79,7 @@ public sealed class AuditCheckpoints : IDisposable
         {
             if (!File.Exists(file))
             {
-                OwnerOnlyFile.Write(file, "", replace: false);
+                OwnerOnlyFile.ReadOrCreate(file, () => "");
             }
             using var stream = new FileStream(file, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
             stream.Write(Encoding.UTF8.GetBytes(line));

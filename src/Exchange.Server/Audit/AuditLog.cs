@@ -41,7 +41,7 @@ public sealed record AuditRecord(string ActorAuthorityId, string Action, string 
 /// The append-only, hash-chained audit log. Each event stores the SHA-256 of the previous one, so a
 /// changed or removed event breaks every hash after it.
 /// </summary>
-public sealed class AuditLog(TimeProvider time)
+public sealed class AuditLog(TimeProvider time, StoreChanges? changes = null)
 {
     public const string GenesisHash = AuditChain.GenesisHash;
 
@@ -113,7 +113,14 @@ public sealed class AuditLog(TimeProvider time)
                 db.AuditEvents.Add(entity);
             }
             await db.SaveChangesAsync(cancellationToken);
+            // If this change raised the admission stamp (triggers on authorities and grants), this
+            // server's own next call must see it without waiting for the notification to come back.
+            var stamp = changes?.ListenedStamp is null ? (long?)null : await changes.AdmissionStampAsync(db, cancellationToken, fromStore: true);
             await transaction.CommitAsync(cancellationToken);
+            if (stamp is { } committed)
+            {
+                changes!.Advance(committed);
+            }
         }
         finally
         {

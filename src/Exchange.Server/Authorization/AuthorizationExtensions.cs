@@ -16,6 +16,7 @@ public static class AuthorizationExtensions
             .RequireAuthenticatedUser()));
         builder.Services.AddSingleton<ScopeRequirements>();
         builder.Services.AddScoped<CallerAdmission>();
+        builder.Services.AddSingleton<AdmissionCache>();
         builder.Services.AddScoped<AccessInterceptor>();
         builder.Services.AddSingleton<DeniedCallAudit>();
         builder.Services.AddHostedService(services => services.GetRequiredService<DeniedCallAudit>());

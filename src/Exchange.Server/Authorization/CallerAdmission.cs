@@ -16,10 +16,12 @@ public sealed record Admission(Caller? Caller, string? AuthorityId, string? Refu
 /// <summary>
 /// Decides whether a token's holder may make a call now: the token must carry one of the RPC's
 /// scopes, and the store must say, at this moment, that the authority is enabled, its kind may hold
-/// the scope and it has a grant for it that is neither revoked nor outside its window. The store is
-/// read on every call, so a disabled authority or a revoked grant is refused on its very next call.
+/// the scope and it has a grant for it that is neither revoked nor outside its window. The
+/// authority and its grants come from <see cref="AdmissionCache"/> while the store's admission stamp
+/// is unchanged (every change to authorities or grants raises it), so a disabled authority or a
+/// revoked grant is still refused on its very next call; grant windows are judged at each call.
 /// </summary>
-public sealed class CallerAdmission(ExchangeDbContext db, TimeProvider time)
+public sealed class CallerAdmission(ExchangeDbContext db, AdmissionCache cache, StoreChanges changes, TimeProvider time)
 {
     public async Task<Admission> AdmitAsync(ClaimsPrincipal principal, IReadOnlyList<string> requiredScopes, CancellationToken cancellationToken)
     {
@@ -33,7 +35,7 @@ public sealed class CallerAdmission(ExchangeDbContext db, TimeProvider time)
         {
             return new Admission(null, authorityId, $"The access token lacks a required scope ({string.Join(" or ", requiredScopes)}).");
         }
-        var authority = await db.Authorities.AsNoTracking().FirstOrDefaultAsync(a => a.Id == authorityId, cancellationToken);
+        var (authority, grants) = await StateAsync(authorityId, cancellationToken);
         if (authority is null || !authority.Enabled)
         {
             return new Admission(null, authorityId, "The authority is disabled.");
@@ -43,7 +45,7 @@ public sealed class CallerAdmission(ExchangeDbContext db, TimeProvider time)
         {
             return new Admission(null, authorityId, "The access token has been revoked (credential, grant or authority changed); get a new one.", TokenRevoked: true);
         }
-        var scopes = (await UsableScopesAsync(db, authority, time.GetUtcNow(), cancellationToken))
+        var scopes = UsableScopes(authority, grants, time.GetUtcNow())
             .Where(principal.HasScope)
             .ToHashSet(StringComparer.Ordinal);
         if (!tokenScopes.Any(scopes.Contains))
@@ -59,13 +61,35 @@ public sealed class CallerAdmission(ExchangeDbContext db, TimeProvider time)
     /// which every authority holds over its own credentials. The token endpoint issues these and every
     /// call is checked against them.
     /// </summary>
-    public static async Task<HashSet<string>> UsableScopesAsync(ExchangeDbContext db, AuthorityEntity authority, DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task<HashSet<string>> UsableScopesAsync(ExchangeDbContext db, AuthorityEntity authority, DateTimeOffset now, CancellationToken cancellationToken) =>
+        UsableScopes(authority, await UnrevokedGrantsAsync(db, authority.Id, cancellationToken), now);
+
+    private static HashSet<string> UsableScopes(AuthorityEntity authority, IEnumerable<GrantEntity> unrevokedGrants, DateTimeOffset now)
     {
-        var scopes = (await db.Grants.AsNoTracking().Where(g => g.AuthorityId == authority.Id && g.RevokedAt == null).ToListAsync(cancellationToken))
+        var scopes = unrevokedGrants
             .Where(g => g.IsValidAt(now) && KindPolicy.MayHold(authority.Kind, g.Scope))
             .Select(g => g.Scope)
             .ToHashSet(StringComparer.Ordinal);
         scopes.Add(Scopes.Account);
         return scopes;
+    }
+
+    private static Task<List<GrantEntity>> UnrevokedGrantsAsync(ExchangeDbContext db, string authorityId, CancellationToken cancellationToken) =>
+        db.Grants.AsNoTracking().Where(g => g.AuthorityId == authorityId && g.RevokedAt == null).ToListAsync(cancellationToken);
+
+    /// <summary>The authority and its unrevoked grants, from the cache when nothing changed since they were read.</summary>
+    private async Task<AdmissionCache.State> StateAsync(string authorityId, CancellationToken cancellationToken)
+    {
+        // The stamp is taken before reading: a change committed while reading leaves the entry older
+        // than the stamp the next call sees, so it is read again.
+        var stamp = await changes.AdmissionStampAsync(db, cancellationToken);
+        if (cache.TryGet(authorityId, stamp) is { } cached)
+        {
+            return cached;
+        }
+        var authority = await db.Authorities.AsNoTracking().FirstOrDefaultAsync(a => a.Id == authorityId, cancellationToken);
+        var state = new AdmissionCache.State(authority, authority is null ? [] : await UnrevokedGrantsAsync(db, authorityId, cancellationToken));
+        cache.Set(authorityId, stamp, state);
+        return state;
     }
 }

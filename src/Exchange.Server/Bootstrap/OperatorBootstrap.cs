@@ -83,6 +83,7 @@ internal sealed class OperatorBootstrap(
     IOptions<DemoOptions> demo,
     IOptions<List<ConfiguredOperator>> configuredOperators,
     StartupGate gate,
+    StartupLock startupLock,
     ILogger<OperatorBootstrap> logger) : IHostedLifecycleService
 {
     /// <summary>The actor of operators provisioned from configuration.</summary>
@@ -92,6 +93,17 @@ internal sealed class OperatorBootstrap(
     {
         var address = ServerAddress(server);
         var dataDirectory = storageOptions.Value.ResolveDataDirectory();
+        // A second server starting at this moment waits here, then finds the operator and the seed there.
+        await using (await startupLock.AcquireAsync(cancellationToken))
+        {
+            await BootstrapAsync(address, dataDirectory, cancellationToken);
+        }
+        gate.Open();
+        BootstrapLog.Ready(logger);
+    }
+
+    private async Task BootstrapAsync(string address, string dataDirectory, CancellationToken cancellationToken)
+    {
         await using var scope = scopes.CreateAsyncScope();
         var services = scope.ServiceProvider;
         var db = services.GetRequiredService<ExchangeDbContext>();
@@ -125,8 +137,6 @@ internal sealed class OperatorBootstrap(
                 await DemoStatistics.SeedAsync(services, logger, cancellationToken);
             }
         }
-        gate.Open();
-        BootstrapLog.Ready(logger);
     }
 
     /// <summary>

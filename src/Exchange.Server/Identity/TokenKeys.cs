@@ -32,32 +32,32 @@ internal static class TokenKeys
     private static RsaSecurityKey LoadSigningKey(string? configuredPath, string dataDirectory)
     {
         var path = string.IsNullOrWhiteSpace(configuredPath) ? Path.Combine(dataDirectory, "token-signing-key.pem") : Path.GetFullPath(configuredPath);
-        var rsa = RSA.Create();
-        if (File.Exists(path))
+        if (string.IsNullOrWhiteSpace(configuredPath))
         {
-            EnsureOwnerOnly(path);
-            try
+            // Created once; servers starting together on one directory all read the one that won.
+            OwnerOnlyFile.ReadOrCreate(path, () =>
             {
-                rsa.ImportFromPem(File.ReadAllText(path));
-            }
-            catch (Exception e) when (e is ArgumentException or CryptographicException)
-            {
-                throw new InvalidOperationException($"The token signing key {path} is not an RSA private key in PEM.", e);
-            }
-            if (rsa.KeySize < MinimumRsaBits)
-            {
-                throw new InvalidOperationException($"The token signing key {path} has {rsa.KeySize} bits; at least {MinimumRsaBits} are required (3072 recommended).");
-            }
+                using var generated = RSA.Create(3072);
+                return generated.ExportPkcs8PrivateKeyPem();
+            });
         }
-        else if (string.IsNullOrWhiteSpace(configuredPath))
-        {
-            rsa.KeySize = 3072;
-            // Not replacing: a key another server on this directory wrote first must not be overwritten.
-            OwnerOnlyFile.Write(path, rsa.ExportPkcs8PrivateKeyPem(), replace: false);
-        }
-        else
+        else if (!File.Exists(path))
         {
             throw new FileNotFoundException($"The configured token signing key {path} does not exist.", path);
+        }
+        EnsureOwnerOnly(path);
+        var rsa = RSA.Create();
+        try
+        {
+            rsa.ImportFromPem(File.ReadAllText(path));
+        }
+        catch (Exception e) when (e is ArgumentException or CryptographicException)
+        {
+            throw new InvalidOperationException($"The token signing key {path} is not an RSA private key in PEM.", e);
+        }
+        if (rsa.KeySize < MinimumRsaBits)
+        {
+            throw new InvalidOperationException($"The token signing key {path} has {rsa.KeySize} bits; at least {MinimumRsaBits} are required (3072 recommended).");
         }
         var key = new RsaSecurityKey(rsa);
         key.KeyId = Base64UrlEncoder.Encode(key.ComputeJwkThumbprint());
@@ -71,10 +71,7 @@ internal static class TokenKeys
             return new SymmetricSecurityKey(Convert.FromBase64String(options.EncryptionKey));
         }
         var path = Path.Combine(dataDirectory, "token-encryption-key");
-        if (!File.Exists(path))
-        {
-            OwnerOnlyFile.Write(path, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), replace: false);
-        }
+        OwnerOnlyFile.ReadOrCreate(path, () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
         EnsureOwnerOnly(path);
         return new SymmetricSecurityKey(Convert.FromBase64String(File.ReadAllText(path).Trim()));
     }

@@ -25,18 +25,9 @@ public sealed class KeyEncryptionKeys
             return;
         }
         var path = Path.Combine(storage.Value.ResolveDataDirectory(), "referral-key-encryption-key");
-        if (!File.Exists(path))
-        {
-            // Not replacing: a key another server on this directory wrote first must not be overwritten.
-            try
-            {
-                OwnerOnlyFile.Write(path, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), replace: false);
-            }
-            catch (IOException) when (File.Exists(path))
-            {
-            }
-        }
-        keys = new(StringComparer.Ordinal) { [LocalKeyId] = Convert.FromBase64String(File.ReadAllText(path).Trim()) };
+        // Created once; servers starting together on one directory all read the one that won.
+        var stored = OwnerOnlyFile.ReadOrCreate(path, () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+        keys = new(StringComparer.Ordinal) { [LocalKeyId] = Convert.FromBase64String(stored.Trim()) };
         ActiveId = LocalKeyId;
     }
 

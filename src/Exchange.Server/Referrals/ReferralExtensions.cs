@@ -30,13 +30,15 @@ public static class ReferralExtensions
 }
 
 /// <summary>Creates the key store before the server takes calls.</summary>
-internal sealed class KeyStoreSetup(ReferralKeyStore keyStore, KeyEncryptionKeys keys) : IHostedService
+internal sealed class KeyStoreSetup(ReferralKeyStore keyStore, KeyEncryptionKeys keys, Storage.StartupLock startupLock) : IHostedService
 {
-    public Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
         // Loaded now, so that a missing or malformed key stops the start rather than the first referral.
         _ = keys.Active;
-        return keyStore.CreateAsync(cancellationToken);
+        // CREATE ... IF NOT EXISTS is not safe against a second server running it at the same moment.
+        await using var held = await startupLock.AcquireAsync(cancellationToken);
+        await keyStore.CreateAsync(cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

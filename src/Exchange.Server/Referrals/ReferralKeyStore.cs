@@ -15,12 +15,12 @@ namespace Exchange.Server.Referrals;
 /// </summary>
 public sealed class ReferralKeyStore(IOptions<ReferralOptions> options, IOptions<StorageOptions> storage)
 {
-    private readonly bool postgres = storage.Value.Provider.StartsWith("postgres", StringComparison.OrdinalIgnoreCase);
+    private readonly bool postgres = storage.Value.IsPostgres;
 
     private string Table => postgres ? "referral_keys.data_keys" : "data_keys";
 
     private readonly string connectionString = options.Value.KeyStoreConnectionString
-        ?? (storage.Value.Provider.StartsWith("postgres", StringComparison.OrdinalIgnoreCase)
+        ?? (storage.Value.IsPostgres
             ? storage.Value.ConnectionString!
             : $"Data Source={Path.Combine(storage.Value.ResolveDataDirectory(), "referral-keys.db")};Pooling=False");
 
@@ -42,10 +42,7 @@ public sealed class ReferralKeyStore(IOptions<ReferralOptions> options, IOptions
     {
         if (SqliteFile is { } file)
         {
-            if (!File.Exists(file))
-            {
-                Exchange.Contracts.OwnerOnlyFile.Write(file, "", replace: false);
-            }
+            Exchange.Contracts.OwnerOnlyFile.ReadOrCreate(file, () => "");
         }
         await using var connection = await OpenAsync(cancellationToken);
         var sql = postgres

@@ -359,3 +359,15 @@ public sealed class ReferralEventEntity
     public int RejectionReason { get; set; }
     public DateTimeOffset At { get; set; }
 }
+
+/// <summary>
+/// One row whose <see cref="Version"/> rises with every change to authorities or grants: what a
+/// server's cache of who may call is checked against.
+/// </summary>
+public sealed class AdmissionStampEntity
+{
+    public const int SingleId = 1;
+
+    public int Id { get; set; }
+    public long Version { get; set; }
+}

@@ -21,6 +21,7 @@ public abstract class ExchangeDbContext(DbContextOptions options) : DbContext(op
     public DbSet<StatisticsRevisionEntity> StatisticsRevisions => Set<StatisticsRevisionEntity>();
     public DbSet<ReferralEntity> Referrals => Set<ReferralEntity>();
     public DbSet<ReferralEventEntity> ReferralEvents => Set<ReferralEventEntity>();
+    public DbSet<AdmissionStampEntity> AdmissionStamps => Set<AdmissionStampEntity>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -200,6 +201,16 @@ public abstract class ExchangeDbContext(DbContextOptions options) : DbContext(op
             e.Property(c => c.CredentialId).HasMaxLength(36);
             e.HasIndex(c => new { c.AuthorityId, c.State });
             e.HasOne<AuthorityEntity>().WithMany().HasForeignKey(c => c.AuthorityId);
+        });
+
+        modelBuilder.Entity<AdmissionStampEntity>(e =>
+        {
+            // Raised by triggers on authorities and grants (see the AdmissionStamp migrations), so that
+            // no way of changing them, EF or raw SQL, can leave a server admitting from a stale cache.
+            e.ToTable("admission_stamp");
+            e.HasKey(a => a.Id);
+            e.Property(a => a.Id).ValueGeneratedNever();
+            e.HasData(new AdmissionStampEntity { Id = AdmissionStampEntity.SingleId, Version = 0 });
         });
     }
 

@@ -1,5 +1,7 @@
 using Exchange.Server.Configuration;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -40,8 +42,11 @@ public static class StorageExtensions
                 throw new InvalidOperationException($"Unknown Exchange:Storage:Provider '{options.Provider}'; use Sqlite or Postgres.");
         }
 
-        builder.Services.AddHostedService<DatabaseMigrator>();
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<StartupLock>();
+        builder.Services.AddHostedService<DatabaseMigrator>();
+        builder.Services.AddSingleton<StoreChanges>();
+        builder.Services.AddHostedService<StoreChangeListener>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return builder;
     }
@@ -49,12 +54,16 @@ public static class StorageExtensions
 }
 
 /// <summary>Applies pending migrations before Kestrel starts accepting calls.</summary>
-internal sealed class DatabaseMigrator(IServiceScopeFactory scopes, ILogger<DatabaseMigrator> logger, IOptions<StorageOptions> options) : IHostedService
+internal sealed class DatabaseMigrator(IServiceScopeFactory scopes, StartupLock startupLock, ILogger<DatabaseMigrator> logger, IOptions<StorageOptions> options) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        await using var held = await startupLock.AcquireAsync(cancellationToken);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ExchangeDbContext>();
+        // Created first, so that on an empty database the migrator's look into the history finds a
+        // table and logs no failed command an operator would have to learn to ignore.
+        await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
         await db.Database.MigrateAsync(cancellationToken);
         StorageLog.Migrated(logger, options.Value.Provider, options.Value.ResolveDataDirectory());
     }

@@ -22,6 +22,9 @@ public sealed class StorageOptions
     /// <summary>ADO.NET connection string; for SQLite it defaults to <c>exchange.db</c> in the data directory.</summary>
     public string? ConnectionString { get; set; }
 
+    /// <summary>Whether the store is PostgreSQL (else SQLite).</summary>
+    public bool IsPostgres => Provider.StartsWith("postgres", StringComparison.OrdinalIgnoreCase);
+
     public string ResolveDataDirectory() =>
         string.IsNullOrWhiteSpace(DataDirectory) ? DefaultLocations.DataDirectory() : Path.GetFullPath(DataDirectory);
 }

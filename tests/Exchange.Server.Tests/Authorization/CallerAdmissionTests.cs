@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Exchange.Server.Authorization;
 using Exchange.Server.Storage;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -13,6 +14,9 @@ public class CallerAdmissionTests : IAsyncLifetime
     private static readonly DateTimeOffset Now = new(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
     private readonly TestStore store = new();
     private readonly FakeTimeProvider time = new(Now);
+    // One cache for every call of a test, as on a server: the tests below prove it never admits from stale state.
+    private readonly AdmissionCache cache = new();
+    private readonly StoreChanges changes = new();
 
     public async Task InitializeAsync()
     {
@@ -76,6 +80,37 @@ public class CallerAdmissionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Authority_disabled_by_a_bulk_update_is_refused_on_the_next_call()
+    {
+        Assert.True((await Decide("sundsvall-kommun", [Scopes.StatisticsReport], [Scopes.StatisticsReport])).Allowed);
+        await using (var db = store.Create())
+        {
+            // Past the change tracker, as the token version is raised: only the store's triggers see it.
+            await db.Authorities.Where(a => a.Id == "sundsvall-kommun").ExecuteUpdateAsync(s => s.SetProperty(a => a.Enabled, false));
+        }
+        Assert.False((await Decide("sundsvall-kommun", [Scopes.StatisticsReport], [Scopes.StatisticsReport])).Allowed);
+    }
+
+    [Fact]
+    public async Task Admission_is_served_from_the_cache_until_the_stamp_changes()
+    {
+        Assert.True((await Decide("sundsvall-kommun", [Scopes.StatisticsReport], [Scopes.StatisticsReport])).Allowed);
+        await using (var db = store.Create())
+        {
+            // Without the triggers the stamp stays, so the cached (enabled) state is still used...
+            await db.Database.ExecuteSqlRawAsync("DROP TRIGGER authorities_admission_update");
+            await db.Authorities.Where(a => a.Id == "sundsvall-kommun").ExecuteUpdateAsync(s => s.SetProperty(a => a.Enabled, false));
+        }
+        Assert.True((await Decide("sundsvall-kommun", [Scopes.StatisticsReport], [Scopes.StatisticsReport])).Allowed);
+        await using (var db = store.Create())
+        {
+            // ...until anything raises it.
+            await db.Database.ExecuteSqlRawAsync("UPDATE admission_stamp SET \"Version\" = \"Version\" + 1");
+        }
+        Assert.False((await Decide("sundsvall-kommun", [Scopes.StatisticsReport], [Scopes.StatisticsReport])).Allowed);
+    }
+
+    [Fact]
     public async Task Disabled_authority_is_refused()
     {
         await using (var db = store.Create())
@@ -129,7 +164,7 @@ public class CallerAdmissionTests : IAsyncLifetime
         }
         identity.SetScopes(tokenScopes);
         await using var db = store.Create();
-        return await new CallerAdmission(db, time).AdmitAsync(new ClaimsPrincipal(identity), required, default);
+        return await new CallerAdmission(db, cache, changes, time).AdmitAsync(new ClaimsPrincipal(identity), required, default);
     }
 
     private static GrantEntity Grant(string id, string authorityId, string scope, DateTimeOffset from, DateTimeOffset? to) => new()
