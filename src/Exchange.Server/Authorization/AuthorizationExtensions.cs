@@ -11,8 +11,16 @@ public static class AuthorizationExtensions
     /// <summary>Per-call authorisation of every exchange RPC against the token and the current store.</summary>
     public static WebApplicationBuilder AddExchangeAuthorization(this WebApplicationBuilder builder)
     {
+        builder.Services.AddAuthentication(CachedBearerHandler.SchemeName)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, CachedBearerHandler>(CachedBearerHandler.SchemeName, options =>
+            {
+                // OpenIddict words the WWW-Authenticate answers, as before.
+                options.ForwardChallenge = OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme;
+                options.ForwardForbid = OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme;
+            });
+        builder.Services.AddSingleton<ValidatedTokens>();
         builder.Services.AddAuthorization(options => options.AddPolicy(CallerPolicy, policy => policy
-            .AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
+            .AddAuthenticationSchemes(CachedBearerHandler.SchemeName)
             .RequireAuthenticatedUser()));
         builder.Services.AddSingleton<ScopeRequirements>();
         builder.Services.AddScoped<CallerAdmission>();

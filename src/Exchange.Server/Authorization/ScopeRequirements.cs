@@ -21,9 +21,10 @@ public sealed class ScopeRequirements
         .SelectMany(s => s.Methods)
         .ToFrozenDictionary(m => $"/{m.Service.FullName}/{m.Name}", m => m.GetOptions()?.GetExtension(AccessExtensions.RequiredScopes).ToArray() ?? []);
 
-    // The only services open without a token: probes and tooling, which reveal nothing of the exchange.
+    // The only services open without a token: probes, tooling and the benchmark's echo (served only
+    // when configured), which reveal nothing of the exchange.
     private static readonly FrozenSet<string> OpenServices = FrozenSet.Create(StringComparer.Ordinal,
-        "grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection", "grpc.reflection.v1.ServerReflection");
+        "grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection", "grpc.reflection.v1.ServerReflection", "exchange.bench.v1.EchoService");
 
     /// <summary>
     /// Whether a method, by its canonical service name (from the endpoint's metadata, never the raw

@@ -84,6 +84,7 @@ public static class GrpcExtensions
 
         var limits = builder.AddValidatedOptions<RateLimitOptions>(RateLimitOptions.Section);
         builder.AddValidatedOptions<GrpcHostingOptions>(GrpcHostingOptions.Section);
+        builder.AddValidatedOptions<Benchmark.BenchmarkOptions>(Benchmark.BenchmarkOptions.Section);
         builder.Services.AddRateLimiter(options =>
         {
             options.AddPolicy(PerAuthority, context =>
@@ -136,6 +137,10 @@ public static class GrpcExtensions
         if (app.Services.GetRequiredService<IOptions<GrpcHostingOptions>>().Value.Reflection)
         {
             app.MapGrpcReflectionService();
+        }
+        if (app.Services.GetRequiredService<IOptions<Benchmark.BenchmarkOptions>>().Value.Echo)
+        {
+            app.MapGrpcService<Benchmark.EchoGrpcService>();
         }
         return app;
     }

@@ -1,6 +1,5 @@
 using Exchange.Server.Configuration;
 using Exchange.Server.Storage;
-using OpenIddict.Validation.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using Scopes = Exchange.Contracts.Scopes;
 
@@ -67,7 +66,8 @@ public static class IdentityExtensions
                     .DisableAccessTokenExtractionFromBodyForm();
             });
 
-        builder.Services.AddAuthentication(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+        // The default scheme, which takes OpenIddict's validation through a cache, is the authorisation's (AddExchangeAuthorization).
+        builder.Services.AddAuthentication();
         builder.Services.AddScoped<CredentialRegistry>();
         builder.Services.AddScoped<CredentialChanges>();
         builder.Services.AddScoped<ClientAssertionHandler>();
