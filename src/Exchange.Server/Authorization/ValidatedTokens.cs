@@ -61,15 +61,32 @@ internal sealed class CachedBearerHandler(IOptionsMonitor<AuthenticationSchemeOp
 
     private const string BearerPrefix = "Bearer ";
 
+    /// <summary>Whether a request is a gRPC call (by its content type, as gRPC itself decides).</summary>
+    public static bool IsGrpcCall(HttpRequest request) =>
+        request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true;
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers.Authorization;
+        if (header.Count == 0)
+        {
+            // Nothing to validate (health, the benchmark's echo, or a call to be refused): no need to ask OpenIddict.
+            return AuthenticateResult.NoResult();
+        }
         var token = header.Count == 1 && header[0] is { } value && value.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase)
             ? value[BearerPrefix.Length..].Trim()
             : null;
         if (!string.IsNullOrEmpty(token) && tokens.Find(token) is { } known)
         {
             return AuthenticateResult.Success(new AuthenticationTicket(known.Principal, known.Properties, SchemeName));
+        }
+        if (IsGrpcCall(Request) && await Context.RequestServices.GetRequiredService<IAuthenticationHandlerProvider>()
+                .GetHandlerAsync(Context, OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme) is IAuthenticationRequestHandler validation
+            && await validation.HandleRequestAsync())
+        {
+            // The authentication middleware skips gRPC calls (IdentityExtensions), so OpenIddict's
+            // validation sets itself up here, for the calls that need it: those with a new token.
+            return AuthenticateResult.NoResult();
         }
         var result = await Context.AuthenticateAsync(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
         if (result.Succeeded && !string.IsNullOrEmpty(token))

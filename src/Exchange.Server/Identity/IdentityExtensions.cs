@@ -101,11 +101,27 @@ public static class IdentityExtensions
     public static WebApplication MapExchangeIdentity(this WebApplication app)
     {
         app.UseMiddleware<TokenEndpointGuard>();
-        app.UseAuthentication();
+        // OpenIddict's request handlers (the token endpoint and its metadata) run for every request that
+        // passes the authentication middleware, which costs a gRPC call more than the call itself. A
+        // gRPC call needs none of them: its endpoint's policy authenticates its bearer token
+        // (AuthorizationExtensions.CallerPolicy), and an open service needs no user.
+        app.UseMiddleware<AuthenticationOutsideGrpc>();
+        // What UseAuthentication() marks: without it, WebApplication adds a second authentication
+        // middleware in front, for every request, and a token request would be processed twice.
+        ((IApplicationBuilder)app).Properties["__AuthenticationMiddlewareSet"] = true;
         app.UseAuthorization();
         app.MapTokenEndpoint();
         return app;
     }
 
     internal static readonly string[] ClientPermissions = [Permissions.Endpoints.Token, Permissions.GrantTypes.ClientCredentials];
+}
+
+/// <summary>ASP.NET Core's authentication middleware, for every request but gRPC calls (see <see cref="IdentityExtensions.MapExchangeIdentity"/>).</summary>
+internal sealed class AuthenticationOutsideGrpc(RequestDelegate next, Microsoft.AspNetCore.Authentication.IAuthenticationSchemeProvider schemes)
+{
+    private readonly Microsoft.AspNetCore.Authentication.AuthenticationMiddleware authentication = new(next, schemes);
+
+    public Task InvokeAsync(HttpContext context) =>
+        Authorization.CachedBearerHandler.IsGrpcCall(context.Request) ? next(context) : authentication.Invoke(context);
 }

@@ -29,13 +29,13 @@ public static class StorageExtensions
                     DataDirectory.CreateSqliteDatabase(file);
                     sqlite = $"Data Source={file}";
                 }
-                builder.Services.AddDbContext<ExchangeDbContext, SqliteExchangeDbContext>(o => o.UseSqlite(sqlite).UseOpenIddict());
+                builder.Services.AddDbContext<ExchangeDbContext, SqliteExchangeDbContext>(o => o.UseSqlite(sqlite).UseOpenIddict(), optionsLifetime: ServiceLifetime.Singleton);
                 break;
             case "postgres":
             case "postgresql":
                 var postgres = options.ConnectionString
                     ?? throw new InvalidOperationException("Exchange:Storage:ConnectionString is required for the PostgreSQL provider.");
-                builder.Services.AddDbContext<ExchangeDbContext, PostgresExchangeDbContext>(o => o.UseNpgsql(postgres).UseOpenIddict());
+                builder.Services.AddDbContext<ExchangeDbContext, PostgresExchangeDbContext>(o => o.UseNpgsql(postgres).UseOpenIddict(), optionsLifetime: ServiceLifetime.Singleton);
                 break;
             default:
                 // Refused by StorageOptions' validation before this.
@@ -44,6 +44,7 @@ public static class StorageExtensions
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<StartupLock>();
+        // The options are built once, not for every call's context (every call has one, for its admission).
         builder.Services.AddHostedService<DatabaseMigrator>();
         builder.Services.AddSingleton<StoreChanges>();
         builder.Services.AddHostedService<StoreChangeListener>();
