@@ -13,7 +13,8 @@ public static class OwnerOnlyFile
     /// Writes <paramref name="content"/> to a file readable by its owner only, creating its folder
     /// owner-only. The content goes to a new file first and is moved into place, so a failed write
     /// never leaves a half-written file and a reader never sees one; without <paramref name="replace"/>,
-    /// an existing file is an error (<see cref="IOException"/>), decided atomically by the file system.
+    /// an existing file is an error (<see cref="IOException"/>); to create a file once among several
+    /// processes, use <see cref="ReadOrCreate"/>.
     /// </summary>
     public static void Write(string path, string content, bool replace = true)
     {
@@ -28,7 +29,6 @@ public static class OwnerOnlyFile
         try
         {
             WriteNew(temporary, content);
-            // Without overwrite, .NET links the new file into place, which fails if one is there.
             File.Move(temporary, full, overwrite: replace);
         }
         finally
@@ -40,23 +40,47 @@ public static class OwnerOnlyFile
     /// <summary>
     /// The content of <paramref name="path"/>, which is created owner-only with
     /// <paramref name="create"/>'s content if it does not exist. Safe when several processes start at
-    /// once on one folder: one content wins, and every caller reads that one, never a partial file.
+    /// once on one folder: they take turns on an exclusive lock file beside it (<c>path.lock</c>), so
+    /// one content wins and every caller reads that one, never a partial file.
     /// </summary>
     public static string ReadOrCreate(string path, Func<string> create)
     {
         ArgumentNullException.ThrowIfNull(create);
-        if (!File.Exists(path))
+        if (File.Exists(path))
+        {
+            return File.ReadAllText(path);
+        }
+        var full = Path.GetFullPath(path);
+        CreateDirectory(Path.GetDirectoryName(full)!);
+        using (LockBeside(full))
+        {
+            if (!File.Exists(full))
+            {
+                Write(full, create());
+            }
+        }
+        return File.ReadAllText(full);
+    }
+
+    /// <summary>An exclusive lock (flock on Unix) on <c>path.lock</c>, waited for while another process holds it.</summary>
+    private static FileStream LockBeside(string path)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = Mode;
+        }
+        for (var attempt = 0; ; attempt++)
         {
             try
             {
-                Write(path, create(), replace: false);
+                return new FileStream($"{path}.lock", options);
             }
-            catch (IOException) when (File.Exists(path))
+            catch (IOException) when (attempt < 600)
             {
-                // Another process created it first: its content is the one.
+                Thread.Sleep(50);
             }
         }
-        return File.ReadAllText(path);
     }
 
     private static void WriteNew(string path, string content)

@@ -151,12 +151,18 @@ public sealed class ScaleOutTests : IAsyncLifetime
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         using var watch = recipient.Referrals.WatchReferrals(new WatchReferralsRequest(), cancellationToken: stop.Token);
         await watch.ResponseHeadersAsync;
+        // One unmeasured first, so that a cold server's first send (its code paths compiled on first use) is not counted.
+        var warmUp = (await sender.Referrals.SendReferralAsync(Referral("kramfors-kommun", DateTimeOffset.UtcNow))).Referral.Id;
+        while (await watch.ResponseStream.MoveNext(stop.Token) && watch.ResponseStream.Current.Referral.Id != warmUp)
+        {
+        }
         var delays = new List<TimeSpan>();
         string? last = null;
         for (var i = 0; i < 5; i++)
         {
-            var clock = Stopwatch.StartNew();
             last = (await sender.Referrals.SendReferralAsync(Referral("kramfors-kommun", DateTimeOffset.UtcNow))).Referral.Id;
+            // From the moment the send returns, when the referral is stored, to the watcher on the other server.
+            var clock = Stopwatch.StartNew();
             while (await watch.ResponseStream.MoveNext(stop.Token) && watch.ResponseStream.Current.Referral.Id != last)
             {
             }
@@ -182,7 +188,7 @@ public sealed class ScaleOutTests : IAsyncLifetime
     {
         Assert.True(await Eventually.ValueAsync(() => Task.FromResult(File.Exists(credentialPath)), written => written), server.Output);
         var client = ExchangeClient.Create(o => { o.UseCredentialFile(credentialPath); o.Address = server.Address; o.Issuer = Issuer; });
-        await Eventually.ValueAsync(async () =>
+        var ready = await Eventually.ValueAsync(async () =>
         {
             try
             {
@@ -193,7 +199,8 @@ public sealed class ScaleOutTests : IAsyncLifetime
             {
                 return false;
             }
-        }, ready => ready);
+        }, ready => ready, TimeSpan.FromSeconds(90));
+        Assert.True(ready, $"The server did not take calls (exited: {server.HasExited}):{Environment.NewLine}{server.Output}");
         return client;
     }
 }

@@ -21,6 +21,25 @@ public class TokenEndpointFailureTests(ExchangeServer server)
     }
 
     [Fact]
+    public async Task A_token_request_that_claims_to_be_grpc_is_refused_as_a_bad_request_not_a_crash()
+    {
+        // gRPC calls skip OpenIddict's request handlers; the token endpoint must not, whatever the content type says.
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server.Address, "/connect/token"))
+        {
+            Content = new StringContent("grant_type=client_credentials&client_id=sundsvall-kommun&client_secret=guess"),
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/grpc");
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.DoesNotContain("Exception", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Failed_authentication_is_logged_with_client_and_address_but_never_the_secret()
     {
         using var raw = new RawHttp2(server.Address);

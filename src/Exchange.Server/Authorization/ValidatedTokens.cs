@@ -61,9 +61,12 @@ internal sealed class CachedBearerHandler(IOptionsMonitor<AuthenticationSchemeOp
 
     private const string BearerPrefix = "Bearer ";
 
-    /// <summary>Whether a request is a gRPC call (by its content type, as gRPC itself decides).</summary>
-    public static bool IsGrpcCall(HttpRequest request) =>
-        request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true;
+    /// <summary>
+    /// Whether routing sent the request to a gRPC method. Decided by the endpoint, not the content type
+    /// a caller may set on any request (the token endpoint included).
+    /// </summary>
+    public static bool IsGrpcMethod(HttpContext context) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<Grpc.AspNetCore.Server.GrpcMethodMetadata>() is not null;
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -80,7 +83,7 @@ internal sealed class CachedBearerHandler(IOptionsMonitor<AuthenticationSchemeOp
         {
             return AuthenticateResult.Success(new AuthenticationTicket(known.Principal, known.Properties, SchemeName));
         }
-        if (IsGrpcCall(Request) && await Context.RequestServices.GetRequiredService<IAuthenticationHandlerProvider>()
+        if (IsGrpcMethod(Context) && await Context.RequestServices.GetRequiredService<IAuthenticationHandlerProvider>()
                 .GetHandlerAsync(Context, OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme) is IAuthenticationRequestHandler validation
             && await validation.HandleRequestAsync())
         {

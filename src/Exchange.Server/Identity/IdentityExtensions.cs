@@ -123,5 +123,5 @@ internal sealed class AuthenticationOutsideGrpc(RequestDelegate next, Microsoft.
     private readonly Microsoft.AspNetCore.Authentication.AuthenticationMiddleware authentication = new(next, schemes);
 
     public Task InvokeAsync(HttpContext context) =>
-        Authorization.CachedBearerHandler.IsGrpcCall(context.Request) ? next(context) : authentication.Invoke(context);
+        Authorization.CachedBearerHandler.IsGrpcMethod(context) ? next(context) : authentication.Invoke(context);
 }

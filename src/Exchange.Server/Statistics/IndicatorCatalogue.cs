@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Exchange.Server.Statistics;
 
 /// <summary>The indicator catalogue: what may be reported, by which kinds, with which dimensions and suppression.</summary>
-public sealed class IndicatorCatalogue(ExchangeDbContext db, AuditLog audit, TimeProvider time)
+public sealed class IndicatorCatalogue(ExchangeDbContext db, AuditLog audit, CatalogueSnapshot snapshot, StoreChanges changes, TimeProvider time)
 {
     public const int DefaultSuppressionThreshold = 5;
     public const int DefaultMaxCrossedDimensions = 2;
@@ -41,7 +41,25 @@ public sealed class IndicatorCatalogue(ExchangeDbContext db, AuditLog audit, Tim
 
     /// <summary>The whole catalogue by code: it is small, and a submission checks cells of many indicators.</summary>
     public async Task<Dictionary<string, IndicatorEntity>> AllAsync(CancellationToken cancellationToken) =>
-        await db.Indicators.AsNoTracking().ToDictionaryAsync(i => i.Code, StringComparer.Ordinal, cancellationToken);
+        (await CurrentAsync(cancellationToken)).ToDictionary(i => i.Code, StringComparer.Ordinal);
+
+    /// <summary>
+    /// The catalogue as stored now, ordered by code: from memory while the store's stamp is the one it
+    /// was read at (triggers raise it with every change to indicators), else read again.
+    /// </summary>
+    private async Task<IReadOnlyList<IndicatorEntity>> CurrentAsync(CancellationToken cancellationToken)
+    {
+        // Taken before reading, so that a change committed while reading makes the next call read again.
+        var stamp = await changes.AdmissionStampAsync(db, cancellationToken);
+        if (snapshot.TryGet(stamp) is { } current)
+        {
+            return current;
+        }
+        // Ordered here, by ordinal, as pages are cut: the database's collation may order otherwise.
+        var all = (await db.Indicators.AsNoTracking().ToListAsync(cancellationToken)).OrderBy(i => i.Code, StringComparer.Ordinal).ToList();
+        snapshot.Set(stamp, all);
+        return all;
+    }
 
     public async Task<IndicatorEntity> GetAsync(string code, CancellationToken cancellationToken) =>
         await db.Indicators.FirstOrDefaultAsync(i => i.Code == code, cancellationToken)
@@ -84,16 +102,26 @@ public sealed class IndicatorCatalogue(ExchangeDbContext db, AuditLog audit, Tim
 
     public async Task<(IReadOnlyList<IndicatorEntity> Page, string? LastKey)> ListAsync(bool includeDisabled, string? afterCode, int pageSize, CancellationToken cancellationToken)
     {
-        var query = db.Indicators.AsNoTracking().OrderBy(i => i.Code).AsQueryable();
-        if (!includeDisabled)
-        {
-            query = query.Where(i => i.Enabled);
-        }
-        if (afterCode is not null)
-        {
-            query = query.Where(i => i.Code.CompareTo(afterCode) > 0);
-        }
-        var rows = await query.Take(pageSize + 1).ToListAsync(cancellationToken);
+        var rows = (await CurrentAsync(cancellationToken))
+            .Where(i => (includeDisabled || i.Enabled) && (afterCode is null || string.CompareOrdinal(i.Code, afterCode) > 0))
+            .Take(pageSize + 1)
+            .ToList();
         return rows.Count > pageSize ? (rows[..pageSize], rows[pageSize - 1].Code) : (rows, null);
     }
+}
+
+/// <summary>
+/// The catalogue as last read, with the admission stamp it was read at (see <see cref="StoreChanges"/>).
+/// Its entities are shared between calls and never changed: a change goes through a tracked entity of its own.
+/// </summary>
+public sealed class CatalogueSnapshot
+{
+    private Held? current;
+
+    public IReadOnlyList<IndicatorEntity>? TryGet(long stamp) =>
+        Volatile.Read(ref current) is { } held && held.Stamp == stamp ? held.Indicators : null;
+
+    public void Set(long stamp, IReadOnlyList<IndicatorEntity> indicators) => Volatile.Write(ref current, new Held(stamp, indicators));
+
+    private sealed record Held(long Stamp, IReadOnlyList<IndicatorEntity> Indicators);
 }

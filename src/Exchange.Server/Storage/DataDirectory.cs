@@ -29,16 +29,23 @@ public static class DataDirectory
         Repair(path, OwnerOnlyFile.DirectoryMode, repairs);
         foreach (var entry in new DirectoryInfo(path).EnumerateFileSystemInfos("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
         {
-            if (entry.LinkTarget is not null)
+            try
             {
-                continue;
+                if (entry.LinkTarget is not null)
+                {
+                    continue;
+                }
+                if (entry is FileInfo && KeyFiles.Contains(entry.Name) && (File.GetUnixFileMode(entry.FullName) & GroupOrOther) != 0)
+                {
+                    throw new InvalidOperationException($"The key file {entry.FullName} can be read by other users, so it must be considered leaked. " +
+                        "Delete it (a new key is generated; tokens and client secrets signed or sealed with it end) or, if you know it was never read, chmod 600 it.");
+                }
+                Repair(entry.FullName, entry is DirectoryInfo ? OwnerOnlyFile.DirectoryMode : OwnerOnlyFile.Mode, repairs);
             }
-            if (entry is FileInfo && KeyFiles.Contains(entry.Name) && (File.GetUnixFileMode(entry.FullName) & GroupOrOther) != 0)
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
             {
-                throw new InvalidOperationException($"The key file {entry.FullName} can be read by other users, so it must be considered leaked. " +
-                    "Delete it (a new key is generated; tokens and client secrets signed or sealed with it end) or, if you know it was never read, chmod 600 it.");
+                // Gone while listed: another server starting on this directory moved its temporary file into place.
             }
-            Repair(entry.FullName, entry is DirectoryInfo ? OwnerOnlyFile.DirectoryMode : OwnerOnlyFile.Mode, repairs);
         }
         return repairs;
     }

@@ -361,8 +361,8 @@ public sealed class ReferralEventEntity
 }
 
 /// <summary>
-/// One row whose <see cref="Version"/> rises with every change to authorities or grants: what a
-/// server's cache of who may call is checked against.
+/// One row whose <see cref="Version"/> rises with every change to authorities, grants or indicators:
+/// what a server's caches of who may call and of the catalogue are checked against.
 /// </summary>
 public sealed class AdmissionStampEntity
 {

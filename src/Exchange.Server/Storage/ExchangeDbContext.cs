@@ -205,8 +205,8 @@ public abstract class ExchangeDbContext(DbContextOptions options) : DbContext(op
 
         modelBuilder.Entity<AdmissionStampEntity>(e =>
         {
-            // Raised by triggers on authorities and grants (see the AdmissionStamp migrations), so that
-            // no way of changing them, EF or raw SQL, can leave a server admitting from a stale cache.
+            // Raised by triggers on authorities, grants and indicators (the AdmissionStamp and CatalogueStamp
+            // migrations), so that no way of changing them, EF or raw SQL, leaves a server on a stale cache.
             e.ToTable("admission_stamp");
             e.HasKey(a => a.Id);
             e.Property(a => a.Id).ValueGeneratedNever();

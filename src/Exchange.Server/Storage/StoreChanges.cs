@@ -11,7 +11,7 @@ namespace Exchange.Server.Storage;
 /// What other servers on the same store changed, as soon as they commit it. On PostgreSQL, triggers
 /// NOTIFY on commit (see the AdmissionStamp migration) and this server LISTENs on a connection of its
 /// own: a referral stored through one server wakes the watchers on every other at once, and a change
-/// to authorities or grants reaches every server's admission cache. While the listener is not
+/// to authorities, grants or indicators reaches every server's admission cache and catalogue. While the listener is not
 /// connected, nothing is taken from it: the admission stamp is then read from the store on every
 /// call and watchers fall back to polling. On SQLite there is no such channel; the stamp is read on
 /// every call (a local file read) and watchers on another server poll.
