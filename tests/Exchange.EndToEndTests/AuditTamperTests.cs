@@ -20,7 +20,7 @@ public class AuditTamperTests
         var root = Path.Combine(Path.GetTempPath(), $"exchange-e2e-{Guid.NewGuid():N}");
         try
         {
-            await using (var before = new ServerOnDirectory(root))
+            await using (var before = new SqliteServerOnDirectory(root))
             {
                 await before.InitializeAsync();
                 for (var i = 0; i < 3; i++)
@@ -38,7 +38,7 @@ public class AuditTamperTests
             }
             editCheckpoints?.Invoke(Path.Combine(root, "exchange", "audit-checkpoints.jsonl"));
 
-            await using var after = new ServerOnDirectory(root);
+            await using var after = new SqliteServerOnDirectory(root);
             await after.InitializeAsync();
             using var admin = after.Operator();
             return (head, await admin.Admin.VerifyAuditLogAsync(new VerifyAuditLogRequest()));
@@ -204,7 +204,7 @@ public class AuditTamperTests
         {
             long head;
             int signedBefore;
-            await using (var running = new ServerOnDirectory(root))
+            await using (var running = new SqliteServerOnDirectory(root))
             {
                 await running.InitializeAsync();
                 var (client, _) = await running.NewAuthorityAsync(AuthorityKind.Municipality, "statistics.report");
@@ -218,7 +218,7 @@ public class AuditTamperTests
 
             // Stopping signs the head only over a chain that still holds: this one does not.
             Assert.Equal(signedBefore, File.Exists(file) ? File.ReadAllLines(file).Length : 0);
-            await using var after = new ServerOnDirectory(root);
+            await using var after = new SqliteServerOnDirectory(root);
             await after.InitializeAsync();
             using var admin = after.Operator();
             var result = await admin.Admin.VerifyAuditLogAsync(new VerifyAuditLogRequest());

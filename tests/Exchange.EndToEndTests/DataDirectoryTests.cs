@@ -7,8 +7,8 @@ namespace Exchange.EndToEndTests;
 
 /// <summary>The data directory and every file in it are the server's own: 0700 and 0600.</summary>
 [UnsupportedOSPlatform("windows")]
-[Collection(SharedServer.Name)]
-public class DataDirectoryTests(ExchangeServer server)
+// SQLite's own files are what it checks, whatever store the suite runs on.
+public class DataDirectoryTests(SqliteServer server) : IClassFixture<SqliteServer>
 {
     private const UnixFileMode OwnerOnlyDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;

@@ -108,13 +108,23 @@ internal sealed class PostgresDatabase : IAsyncDisposable
     /// <summary>What the servers connect with.</summary>
     public string ConnectionString { get; }
 
-    public static async Task<PostgresDatabase> CreateAsync()
+    public static Task<PostgresDatabase> CreateAsync() => CreateAsync($"exchange_e2e_{Guid.NewGuid():N}");
+
+    /// <summary>The database of a data directory: created by the first server on it, found by the next.</summary>
+    public static Task<PostgresDatabase> ForRootAsync(string root) =>
+        CreateAsync($"exchange_e2e_{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(root)))[..32]}");
+
+    private static async Task<PostgresDatabase> CreateAsync(string name)
     {
         var admin = new NpgsqlConnectionStringBuilder(PostgresCluster.AdminConnectionString);
         var owner = await PostgresCluster.QueryAsync(admin.ConnectionString, "SELECT count(*) FROM pg_roles WHERE rolname = 'exchange_test_app'",
             async r => await r.ReadAsync() && r.GetInt64(0) == 1) ? "exchange_test_app" : admin.Username!;
-        var name = $"exchange_e2e_{Guid.NewGuid():N}";
-        await PostgresCluster.ExecuteAsync(admin.ConnectionString, $"CREATE DATABASE {name} OWNER {owner}");
+        var exists = await PostgresCluster.QueryAsync(admin.ConnectionString, $"SELECT count(*) FROM pg_database WHERE datname = '{name}'",
+            async r => await r.ReadAsync() && r.GetInt64(0) == 1);
+        if (!exists)
+        {
+            await PostgresCluster.ExecuteAsync(admin.ConnectionString, $"CREATE DATABASE {name} OWNER {owner}");
+        }
         return new PostgresDatabase(name, new NpgsqlConnectionStringBuilder(admin.ConnectionString) { Database = name, Username = owner }.ConnectionString);
     }
 

@@ -38,6 +38,23 @@ public class ExchangeServer : IAsyncLifetime, IAsyncDisposable
 
     public string Root { get; }
 
+    /// <summary>
+    /// Whether the suite runs on PostgreSQL: <c>EXCHANGE_TEST_STORE=postgres</c> (CI runs the suite once
+    /// so, after the run on SQLite).
+    /// </summary>
+    public static readonly bool PostgresForAll = string.Equals(Environment.GetEnvironmentVariable("EXCHANGE_TEST_STORE"), "postgres", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Whether this server keeps its store in PostgreSQL; a test that reads SQLite's own files says no.</summary>
+    protected virtual bool OnPostgres => PostgresForAll;
+
+    private PostgresDatabase? database;
+
+    /// <summary>The PostgreSQL database's name, when the server is on PostgreSQL.</summary>
+    public string DatabaseName => database?.Name ?? "";
+
+    /// <summary>What the server connects with, when it is on PostgreSQL.</summary>
+    public string ConnectionString => database?.ConnectionString ?? "";
+
     /// <summary>The hosting environment; Development unless a fixture plays production.</summary>
     protected virtual string EnvironmentName => "Development";
 
@@ -74,6 +91,11 @@ public class ExchangeServer : IAsyncLifetime, IAsyncDisposable
 
     public virtual async Task InitializeAsync()
     {
+        if (OnPostgres)
+        {
+            // Named after the data directory, so that servers on one directory share one database too.
+            database = await PostgresDatabase.ForRootAsync(Root);
+        }
         factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
             builder.UseEnvironment(EnvironmentName);
@@ -82,6 +104,12 @@ public class ExchangeServer : IAsyncLifetime, IAsyncDisposable
             builder.ConfigureLogging(logging => logging
                 .AddProvider(new CapturingLoggerProvider(Logs)).AddFilter<CapturingLoggerProvider>(null, LogLevel.Trace)
                 .AddProvider(new EmittedLoggerProvider(EmittedLogs)));
+            if (database is not null)
+            {
+                builder.UseSetting("Exchange:Storage:Provider", "Postgres");
+                builder.UseSetting("Exchange:Storage:ConnectionString", database.ConnectionString);
+            }
+            // After the store: a test that sets the store itself (a wrong provider, say) has the last word.
             foreach (var (key, value) in Settings)
             {
                 builder.UseSetting(key, value);
@@ -102,6 +130,10 @@ public class ExchangeServer : IAsyncLifetime, IAsyncDisposable
             await factory.DisposeAsync();
         }
         SqliteConnection.ClearAllPools();
+        if (ownsRoot && database is not null)
+        {
+            await database.DisposeAsync();
+        }
         if (ownsRoot && Directory.Exists(Root))
         {
             Directory.Delete(Root, recursive: true);
@@ -214,7 +246,7 @@ public class ExchangeServer : IAsyncLifetime, IAsyncDisposable
 /// A server on a clock the tests move: token lifetimes, grant periods and audit windows pass at once,
 /// and tests wait for no real time. Its clients renew tokens and date client assertions on the same clock.
 /// </summary>
-public sealed class ClockedServer : ExchangeServer
+public class ClockedServer : ExchangeServer
 {
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
@@ -229,6 +261,24 @@ public sealed class ClockedServer : ExchangeServer
 
 /// <summary>A server on a data directory the test owns: another server's (one database, two servers), or one prepared beforehand.</summary>
 public sealed class ServerOnDirectory(string root) : ExchangeServer(root);
+
+/// <summary>A server on SQLite whatever the suite runs on: for tests that read or change SQLite's own files.</summary>
+public sealed class SqliteServer : ExchangeServer
+{
+    protected override bool OnPostgres => false;
+}
+
+/// <summary><see cref="ServerOnDirectory"/> on SQLite whatever the suite runs on.</summary>
+public sealed class SqliteServerOnDirectory(string root) : ExchangeServer(root)
+{
+    protected override bool OnPostgres => false;
+}
+
+/// <summary><see cref="ClockedServer"/> on SQLite whatever the suite runs on.</summary>
+public sealed class SqliteClockedServer : ClockedServer
+{
+    protected override bool OnPostgres => false;
+}
 
 /// <summary>One shared server for the tests that do not change server-wide state.</summary>
 [CollectionDefinition(Name)]

@@ -68,43 +68,10 @@ public static class PostgresCluster
 /// </summary>
 public class PostgresServer : ExchangeServer
 {
-    public string DatabaseName { get; private set; } = "";
-
-    /// <summary>What the server connects with.</summary>
-    public string ConnectionString { get; private set; } = "";
+    protected override bool OnPostgres => true;
 
     /// <summary>A superuser's connection to the same database, for what the tests read behind the server's back.</summary>
     public string AdminConnectionString => new NpgsqlConnectionStringBuilder(PostgresCluster.AdminConnectionString) { Database = DatabaseName, Pooling = false }.ConnectionString;
-
-    protected override IDictionary<string, string?> Settings
-    {
-        get
-        {
-            var settings = base.Settings;
-            settings["Exchange:Storage:Provider"] = "Postgres";
-            settings["Exchange:Storage:ConnectionString"] = ConnectionString;
-            return settings;
-        }
-    }
-
-    private PostgresDatabase? database;
-
-    public override async Task InitializeAsync()
-    {
-        database = await PostgresDatabase.CreateAsync();
-        DatabaseName = database.Name;
-        ConnectionString = database.ConnectionString;
-        await base.InitializeAsync();
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        if (database is not null)
-        {
-            await database.DisposeAsync();
-        }
-    }
 
     /// <summary>
     /// Every byte the server keeps on disk for this database (its tables, indexes and TOAST) and every

@@ -12,6 +12,9 @@ namespace Exchange.EndToEndTests;
 /// </summary>
 public class ProductionServer : TlsServer
 {
+    // Its referral key store is a SQLite file of its own (KeyStoreConnectionString).
+    protected override bool OnPostgres => false;
+
     public const string DefaultIssuer = "https://exchange.vasternorrland.example/";
 
     private readonly string? issuer;

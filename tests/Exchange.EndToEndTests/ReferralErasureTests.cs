@@ -15,7 +15,7 @@ namespace Exchange.EndToEndTests;
 /// copied before (a backup), the key-encryption key and the current key store together no longer
 /// decrypt it.
 /// </summary>
-public class ReferralErasureTests(ClockedServer server) : IClassFixture<ClockedServer>
+public class ReferralErasureTests(SqliteClockedServer server) : IClassFixture<SqliteClockedServer>
 {
     private string DataFile => Path.Combine(server.DataDirectory, "exchange.db");
 
