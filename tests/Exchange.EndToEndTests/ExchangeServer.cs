@@ -134,9 +134,28 @@ public class ExchangeServer : IAsyncLifetime, IAsyncDisposable
         {
             await database.DisposeAsync();
         }
-        if (ownsRoot && Directory.Exists(Root))
+        if (ownsRoot)
         {
-            Directory.Delete(Root, recursive: true);
+            await DeleteDirectoryAsync(Root);
+        }
+    }
+
+    /// <summary>
+    /// Deletes a server's directory, trying again briefly: a file the stopped host closes or removes
+    /// late (SQLite's journal, say) can make a recursive delete meet a directory that is not empty.
+    /// </summary>
+    private static async Task DeleteDirectoryAsync(string path)
+    {
+        for (var attempt = 1; Directory.Exists(path); attempt++)
+        {
+            try
+            {
+                Directory.Delete(path, recursive: true);
+            }
+            catch (IOException) when (attempt < 10)
+            {
+                await Task.Delay(200);
+            }
         }
     }
 
