@@ -51,14 +51,14 @@ public sealed class CellRules(IReadOnlyDictionary<string, IndicatorEntity> indic
         }
 
         var period = cell.Period;
-        var reported = indicator.ReportingPeriod.ToString().ToLowerInvariant();
+        string Reported() => indicator.ReportingPeriod.ToString().ToLowerInvariant();
         if (!Periods.IsWellFormed(period))
         {
-            Violate($"{field}.period", $"A {reported} (the indicator's reporting period): year {Periods.FirstYear}–{Periods.LastYear}, month 1–12, quarter 1–4, or number 0 for a year.", permission: false);
+            Violate($"{field}.period", $"A {Reported()} (the indicator's reporting period): year {Periods.FirstYear}–{Periods.LastYear}, month 1–12, quarter 1–4, or number 0 for a year.", permission: false);
         }
         else if (period.Type.ToKind() != indicator.ReportingPeriod)
         {
-            Violate($"{field}.period", $"This indicator is reported per {reported}; the cell's period is a {period.Type.ToKind().ToString()!.ToLowerInvariant()}.", permission: false);
+            Violate($"{field}.period", $"This indicator is reported per {Reported()}; the cell's period is a {period.Type.ToKind().ToString()!.ToLowerInvariant()}.", permission: false);
         }
         else if (Periods.Start(indicator.ReportingPeriod, period.Year, period.Number) > today)
         {
@@ -79,8 +79,9 @@ public sealed class CellRules(IReadOnlyDictionary<string, IndicatorEntity> indic
         }
 
         var values = new string[indicator.Dimensions.Count];
-        foreach (var (given, i) in cell.Dimensions.Select((d, i) => (d, i)))
+        for (var i = 0; i < cell.Dimensions.Count; i++)
         {
+            var given = cell.Dimensions[i];
             var d = indicator.Dimensions.FindIndex(x => x.Code == given.Dimension);
             if (d < 0)
             {
@@ -90,7 +91,7 @@ public sealed class CellRules(IReadOnlyDictionary<string, IndicatorEntity> indic
             {
                 Violate($"{field}.dimensions[{i}].dimension", "This dimension is given twice.", permission: false);
             }
-            else if (!indicator.Dimensions[d].Values.Contains(given.Value ?? ""))
+            else if (!AllowedValues(indicator, d).Contains(given.Value ?? ""))
             {
                 Violate($"{field}.dimensions[{i}].value", "Not an allowed value of this dimension (see ListIndicators).", permission: false);
                 values[d] = "";
@@ -125,6 +126,18 @@ public sealed class CellRules(IReadOnlyDictionary<string, IndicatorEntity> indic
             return null;
         }
         return new ReportedCell(key, cell.Count);
+    }
+
+    // An upload checks up to a million cells against the same few dimensions: look values up in a set.
+    private readonly Dictionary<(string Indicator, int Dimension), HashSet<string>> allowed = [];
+
+    private HashSet<string> AllowedValues(IndicatorEntity indicator, int dimension)
+    {
+        if (!allowed.TryGetValue((indicator.Code, dimension), out var values))
+        {
+            allowed[(indicator.Code, dimension)] = values = new HashSet<string>(indicator.Dimensions[dimension].Values, StringComparer.Ordinal);
+        }
+        return values;
     }
 
     private void Violate(string field, string description, bool permission)

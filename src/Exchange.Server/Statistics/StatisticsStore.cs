@@ -6,6 +6,8 @@ using Exchange.Server.Storage;
 using Exchange.Server.Validation;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+using NpgsqlTypes;
 
 namespace Exchange.Server.Statistics;
 
@@ -23,6 +25,10 @@ public sealed record CellRange(int FromYear, int FromNumber, int ToYear, int ToN
 public sealed class StatisticsStore(ExchangeDbContext db, AuditLog audit, TimeProvider time)
 {
     private const int RowsPerStatement = 100;
+
+    // Up to this many cells of one year, the cells they may replace are looked up by key; above it,
+    // reading the reporter's whole year at once is cheaper than that many lookups.
+    private const int CellsLookedUpByKey = 200;
 
     public async Task<StoredSubmission> StoreAsync(string authorityId, string requestId, IReadOnlyList<ReportedCell> cells, CancellationToken cancellationToken)
     {
@@ -110,8 +116,18 @@ public sealed class StatisticsStore(ExchangeDbContext db, AuditLog audit, TimePr
             foreach (var group in cells.GroupBy(c => (c.Key.IndicatorCode, c.Key.DefinitionVersion, c.Key.Year)))
             {
                 var (indicator, version, year) = group.Key;
-                var current = await db.StatisticsCells.AsNoTracking()
-                    .Where(c => c.ReporterId == authorityId && c.IndicatorCode == indicator && c.DefinitionVersion == version && c.Year == year)
+                var stored = db.StatisticsCells.AsNoTracking()
+                    .Where(c => c.ReporterId == authorityId && c.IndicatorCode == indicator && c.DefinitionVersion == version && c.Year == year);
+                if (group.Count() <= CellsLookedUpByKey)
+                {
+                    // A small submission reads only the cells it may replace, through the unique index,
+                    // not all the year's cells: that read grew with what was stored and ran under the
+                    // audit lock. The filter is a superset of the keys; the dictionary matches them exactly.
+                    var periods = group.Select(c => c.Key.PeriodNumber).Distinct().ToList();
+                    var areas = group.Select(c => c.Key.AreaCode).Distinct().ToList();
+                    stored = stored.Where(c => periods.Contains(c.PeriodNumber) && areas.Contains(c.AreaCode));
+                }
+                var current = await stored
                     .Select(c => new { c.Id, c.PeriodNumber, c.AreaCode, c.Dimensions, c.Count, c.SubmissionId, c.ReportedAt })
                     .ToDictionaryAsync(c => (c.PeriodNumber, c.AreaCode, c.Dimensions), cancellationToken);
                 foreach (var cell in group)
@@ -127,10 +143,17 @@ public sealed class StatisticsStore(ExchangeDbContext db, AuditLog audit, TimePr
                 }
             }
 
-            await InsertRowsAsync(connection, dbTransaction,
+            if (connection is NpgsqlConnection npgsql)
+            {
+                await CopyCellsAsync(npgsql, inserts, authorityId, submissionId, now, cancellationToken);
+            }
+            else
+            {
+                await InsertRowsAsync(connection, dbTransaction,
                 """INSERT INTO statistics_cells ("IndicatorCode", "DefinitionVersion", "Year", "PeriodNumber", "AreaCode", "Dimensions", "ReporterId", "Count", "SubmissionId", "ReportedAt") VALUES """,
                 inserts, c => [c.Key.IndicatorCode, c.Key.DefinitionVersion, c.Key.Year, c.Key.PeriodNumber, c.Key.AreaCode, c.Key.Dimensions, authorityId, c.Count, submissionId, Time(now)],
                 cancellationToken);
+            }
             await InsertRowsAsync(connection, dbTransaction,
                 """INSERT INTO statistics_cell_revisions ("CellId", "Count", "SubmissionId", "ReportedAt", "ReplacedBySubmissionId", "ReplacedAt") VALUES """,
                 replaced, r => [r.Id, r.OldCount, r.OldSubmission, Time(r.OldReportedAt), submissionId, Time(now)],
@@ -187,6 +210,36 @@ public sealed class StatisticsStore(ExchangeDbContext db, AuditLog audit, TimePr
             ?? throw new InvalidOperationException("A submission claimed its request_id but is not stored.");
     }
 
+    /// <summary>
+    /// New cells on PostgreSQL, by binary COPY inside the submission's transaction: several times
+    /// the rate of multi-row INSERTs for an upload of a million cells.
+    /// </summary>
+    private static async Task CopyCellsAsync(NpgsqlConnection connection, List<ReportedCell> cells, string authorityId, string submissionId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (cells.Count == 0)
+        {
+            return;
+        }
+        await using var import = await connection.BeginBinaryImportAsync(
+            """COPY statistics_cells ("IndicatorCode", "DefinitionVersion", "Year", "PeriodNumber", "AreaCode", "Dimensions", "ReporterId", "Count", "SubmissionId", "ReportedAt") FROM STDIN (FORMAT BINARY)""",
+            cancellationToken);
+        foreach (var c in cells)
+        {
+            await import.StartRowAsync(cancellationToken);
+            await import.WriteAsync(c.Key.IndicatorCode, NpgsqlDbType.Varchar, cancellationToken);
+            await import.WriteAsync(c.Key.DefinitionVersion, NpgsqlDbType.Integer, cancellationToken);
+            await import.WriteAsync(c.Key.Year, NpgsqlDbType.Integer, cancellationToken);
+            await import.WriteAsync(c.Key.PeriodNumber, NpgsqlDbType.Integer, cancellationToken);
+            await import.WriteAsync(c.Key.AreaCode, NpgsqlDbType.Varchar, cancellationToken);
+            await import.WriteAsync(c.Key.Dimensions, NpgsqlDbType.Varchar, cancellationToken);
+            await import.WriteAsync(authorityId, NpgsqlDbType.Varchar, cancellationToken);
+            await import.WriteAsync(c.Count, NpgsqlDbType.Bigint, cancellationToken);
+            await import.WriteAsync(submissionId, NpgsqlDbType.Varchar, cancellationToken);
+            await import.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);
+        }
+        await import.CompleteAsync(cancellationToken);
+    }
+
     private static async Task InsertRowsAsync<T>(DbConnection connection, DbTransaction transaction, string insert, IReadOnlyList<T> rows, Func<T, object[]> values, CancellationToken cancellationToken)
     {
         if (rows.Count == 0)
@@ -194,14 +247,18 @@ public sealed class StatisticsStore(ExchangeDbContext db, AuditLog audit, TimePr
             return;
         }
         var columns = values(rows[0]).Length;
+        // SQLite binds each parameter by looking its name up among the statement's parameters, so a
+        // statement of many rows costs more per row than one prepared row run many times; it is
+        // in-process, so there is no round trip to save.
+        var rowsPerStatement = connection is NpgsqlConnection ? RowsPerStatement : 1;
         DbCommand? full = null;
         try
         {
-            for (var start = 0; start < rows.Count; start += RowsPerStatement)
+            for (var start = 0; start < rows.Count; start += rowsPerStatement)
             {
-                var n = Math.Min(RowsPerStatement, rows.Count - start);
+                var n = Math.Min(rowsPerStatement, rows.Count - start);
                 DbCommand command;
-                if (n == RowsPerStatement && full is not null)
+                if (n == rowsPerStatement && full is not null)
                 {
                     command = full;
                 }
@@ -221,7 +278,7 @@ public sealed class StatisticsStore(ExchangeDbContext db, AuditLog audit, TimePr
                         text.Append(')');
                     }
                     command.CommandText = text.ToString();
-                    if (n == RowsPerStatement)
+                    if (n == rowsPerStatement)
                     {
                         full = command;
                     }
