@@ -9,6 +9,12 @@ using Exchange.Server.Statistics;
 using Exchange.Server.Storage;
 using Exchange.Server.Telemetry;
 
+if (ServerUsage.IsRequested(args))
+{
+    Console.WriteLine(ServerUsage.Text);
+    return;
+}
+
 // Configuration comes from the application's folder whatever the working directory: a service
 // manager starts the server from /, and appsettings.json must still be found.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -27,6 +33,7 @@ builder.AddExchangeTelemetry();
 var app = builder.Build();
 
 app.MapExchangeStartupGate();
+app.MapExchangeStoreOutage();
 app.MapExchangeIdentity();
 app.MapExchangeGrpc();
 
