@@ -64,8 +64,38 @@ public class ProductionServer : TlsServer
 
 public sealed class IssuerlessProductionServer() : ProductionServer(issuer: null);
 
+/// <summary>The production server with its one endpoint made cleartext, as a mistyped URL would.</summary>
+public sealed class CleartextProductionServer() : ProductionServer(DefaultIssuer)
+{
+    protected override IDictionary<string, string?> Settings
+    {
+        get
+        {
+            var settings = base.Settings;
+            settings["Kestrel:Endpoints:Https:Url"] = "http://127.0.0.1:0";
+            settings["Kestrel:Endpoints:Https:Protocols"] = "Http2";
+            return settings;
+        }
+    }
+}
+
 public class ProductionTests(ProductionServer server) : IClassFixture<ProductionServer>
 {
+    [Fact]
+    public async Task Server_outside_development_without_a_tls_endpoint_refuses_to_start()
+    {
+        var cleartext = new CleartextProductionServer();
+        try
+        {
+            var error = await Assert.ThrowsAnyAsync<Exception>(cleartext.InitializeAsync);
+            Assert.Contains("needs a TLS endpoint", Errors.AllMessages(error), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await cleartext.DisposeAsync();
+        }
+    }
+
     [Fact]
     public async Task Server_outside_development_without_an_issuer_refuses_to_start()
     {

@@ -51,6 +51,14 @@ internal sealed class RawHttp2(Uri address, Func<HttpMessageHandler>? handler = 
         return new TokenResponse(response.StatusCode, body, response.Headers);
     }
 
+    /// <summary>A GET over HTTP/2, as a load balancer's health probe makes it.</summary>
+    public async Task<(HttpStatusCode Status, string Body)> GetAsync(string path, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Address, path)) { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        using var response = await http.SendAsync(request, cancellationToken);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
+    }
+
     public Task<TokenResponse> SecretAsync(string clientId, string secret) =>
         TokenAsync([new("grant_type", "client_credentials"), new("client_id", clientId), new("client_secret", secret)]);
 

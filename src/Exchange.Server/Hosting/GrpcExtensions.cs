@@ -9,6 +9,7 @@ using Exchange.Server.Statistics;
 using Exchange.Server.Validation;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
@@ -53,17 +54,21 @@ public static class GrpcExtensions
     public const int DefaultMaxMessage = 64 * 1024;
 
     private const string PerAuthority = "per-authority";
+    public const string LivenessPath = "/healthz";
+    public const string ReadinessPath = "/readyz";
     private const string KestrelLimitsSection = "Kestrel:Limits";
 
     /// <summary>gRPC with the access interceptor on every call, health checks, reflection where enabled, and per-authority rate limits.</summary>
     public static WebApplicationBuilder AddExchangeGrpc(this WebApplicationBuilder builder)
     {
+        TransportSecurity.RequireTlsOutsideDevelopment(builder.Configuration, builder.Environment);
         builder.Services.AddGrpc(options =>
         {
             options.MaxReceiveMessageSize = DefaultMaxMessage;
             // gzip as usual, but a message that is not valid gzip is INVALID_ARGUMENT, not UNKNOWN.
             options.CompressionProviders = [new CheckedGzipCompressionProvider()];
             options.Interceptors.Add<Telemetry.CallTelemetryInterceptor>();
+            options.Interceptors.Add<StoreOutageInterceptor>();
             options.Interceptors.Add<AccessInterceptor>();
             options.Interceptors.Add<DomainErrorInterceptor>();
         })
@@ -134,6 +139,10 @@ public static class GrpcExtensions
         Exchange(app.MapGrpcService<AdminGrpcService>());
         Exchange(app.MapGrpcService<AccountGrpcService>());
         app.MapGrpcHealthChecksService();
+        // For load balancers that speak HTTP: liveness runs no check (the process answers), readiness
+        // the database's. Open, as grpc.health.v1 is; they say nothing but Healthy or Unhealthy.
+        app.MapHealthChecks(LivenessPath, new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks(ReadinessPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(Storage.DatabaseHealthCheck.Readiness) });
         if (app.Services.GetRequiredService<IOptions<GrpcHostingOptions>>().Value.Reflection)
         {
             app.MapGrpcReflectionService();

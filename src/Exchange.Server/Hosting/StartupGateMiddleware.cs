@@ -9,7 +9,9 @@ internal sealed class StartupGateMiddleware(RequestDelegate next, StartupGate ga
 
     public Task InvokeAsync(HttpContext context)
     {
-        if (gate.IsOpen || context.Request.Path.StartsWithSegments("/grpc.health.v1.Health", StringComparison.OrdinalIgnoreCase))
+        // Liveness holds while starting (migrating a large database must not get the process restarted); readiness does not.
+        if (gate.IsOpen || context.Request.Path.StartsWithSegments("/grpc.health.v1.Health", StringComparison.OrdinalIgnoreCase)
+            || context.Request.Path.Equals(GrpcExtensions.LivenessPath, StringComparison.OrdinalIgnoreCase))
         {
             return next(context);
         }

@@ -18,6 +18,7 @@ public static class StorageExtensions
         // any of them is read, and the repairs are logged once the host runs.
         builder.Services.AddSingleton(new DataDirectoryRepairs(DataDirectory.Secure(dataDirectory)));
         builder.Services.AddHostedService<DataDirectoryReport>();
+        builder.Services.AddExchangeDataProtection(dataDirectory);
 
         switch (options.Provider.ToLowerInvariant())
         {
@@ -48,7 +49,7 @@ public static class StorageExtensions
         builder.Services.AddHostedService<DatabaseMigrator>();
         builder.Services.AddSingleton<StoreChanges>();
         builder.Services.AddHostedService<StoreChangeListener>();
-        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [DatabaseHealthCheck.Readiness]);
         return builder;
     }
 
@@ -72,13 +73,31 @@ internal sealed class DatabaseMigrator(IServiceScopeFactory scopes, StartupLock 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
+/// <summary>Ready when the database answers and holds every migration this server knows (another server may be migrating it).</summary>
 internal sealed class DatabaseHealthCheck(ExchangeDbContext db) : Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheck
 {
+    /// <summary>The tag of the checks <c>/readyz</c> runs.</summary>
+    public const string Readiness = "ready";
+
     public async Task<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult> CheckHealthAsync(
-        Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        await db.Database.CanConnectAsync(cancellationToken)
-            ? Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy()
-            : Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Unhealthy("The database cannot be reached.");
+        Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            if (!await db.Database.CanConnectAsync(cancellationToken))
+            {
+                return Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Unhealthy("The database cannot be reached.");
+            }
+            var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).Count();
+            return pending == 0
+                ? Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy()
+                : Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Unhealthy($"{pending} migrations are not applied yet.");
+        }
+        catch (Exception e) when (StoreOutage.Find(e) is { } outage)
+        {
+            return Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Unhealthy($"The database cannot be reached ({StoreOutage.Describe(outage)}).");
+        }
+    }
 }
 
 internal static partial class StorageLog

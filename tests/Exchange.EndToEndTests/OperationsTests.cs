@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using System.Net;
+
+namespace Exchange.EndToEndTests;
+
+/// <summary>What a load balancer and an operator's shell see of a running server.</summary>
+[Collection(SharedServer.Name)]
+public class HealthEndpointTests(ExchangeServer server)
+{
+    [Fact]
+    public async Task Liveness_and_readiness_answer_healthy_over_http_without_a_token()
+    {
+        using var http = new RawHttp2(server.Address);
+
+        var live = await http.GetAsync("/healthz");
+        var ready = await http.GetAsync("/readyz");
+
+        Assert.Equal((HttpStatusCode.OK, "Healthy"), live);
+        Assert.Equal((HttpStatusCode.OK, "Healthy"), ready);
+    }
+}
+
+public class ServerCommandLineTests
+{
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    public async Task Help_prints_usage_and_exits_without_starting_in_production(string argument)
+    {
+        var start = new ProcessStartInfo("dotnet", [ServerProcess.Assembly(), argument])
+        {
+            WorkingDirectory = "/",
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            // Production with nothing configured: started, it would refuse for want of an issuer and TLS.
+            Environment = { ["ASPNETCORE_ENVIRONMENT"] = "Production" },
+        };
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(0, process.ExitCode);
+        Assert.Contains("Usage:", await output, StringComparison.Ordinal);
+        Assert.Contains("Exchange:Tokens:Issuer", await output, StringComparison.Ordinal);
+        Assert.DoesNotContain("listening", await output, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("", await errors);
+    }
+}
