@@ -54,6 +54,23 @@ public static class ClientAssertionPolicy
     }
 
     /// <summary>Reads the deciding claims from a validated assertion (OpenIddict keeps the dates also as its own claims).</summary>
+    /// <summary>
+    /// The key id in an assertion's header, read without validating it: only to tell an operator,
+    /// after it was refused, which key it claimed. Null when it is not a JWT with a kid.
+    /// </summary>
+    public static string? KeyIdOf(string assertion)
+    {
+        try
+        {
+            var kid = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(assertion).Kid;
+            return string.IsNullOrEmpty(kid) ? null : kid;
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
     public static Claims Read(ClaimsPrincipal assertion) => new(
         assertion.FindFirst("jti")?.Value,
         Time(assertion, "exp", "oi_exp_dt"),

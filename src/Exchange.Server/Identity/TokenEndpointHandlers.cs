@@ -2,6 +2,7 @@ using Exchange.Server.Storage;
 using Exchange.Server.Telemetry;
 using Exchange.Server.Validation;
 using Microsoft.AspNetCore;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -48,7 +49,7 @@ internal sealed class ClientAssertionHandler(ExchangeDbContext db, TimeProvider 
 /// guesser. The reason is logged as a structured event (at most 20 a minute, with a count of the rest),
 /// never with the secret or assertion, and the request is marked failed for the throttle.
 /// </summary>
-internal sealed partial class ClientAuthenticationFailureHandler(TimeProvider time, ILogger<ClientAuthenticationFailureHandler> logger)
+internal sealed partial class ClientAuthenticationFailureHandler(TimeProvider time, IServiceScopeFactory scopes, ILogger<ClientAuthenticationFailureHandler> logger)
     : IOpenIddictServerHandler<ApplyTokenResponseContext>
 {
     public const string Description = "Client authentication failed.";
@@ -62,12 +63,12 @@ internal sealed partial class ClientAuthenticationFailureHandler(TimeProvider ti
         .SetType(OpenIddictServerHandlerType.Custom)
         .Build();
 
-    public ValueTask HandleAsync(ApplyTokenResponseContext context)
+    public async ValueTask HandleAsync(ApplyTokenResponseContext context)
     {
         var authentication = context.Transaction.GetProperty<ProcessAuthenticationContext>(typeof(ProcessAuthenticationContext).FullName!);
         if (authentication is not { IsRejected: true } && context.Error != Errors.InvalidClient)
         {
-            return ValueTask.CompletedTask;
+            return;
         }
         var reason = authentication is { IsRejected: true } ? authentication.ErrorDescription ?? authentication.Error : context.Response.ErrorDescription;
         context.Response.Error = Errors.InvalidClient;
@@ -82,10 +83,39 @@ internal sealed partial class ClientAuthenticationFailureHandler(TimeProvider ti
         if (logThrottle.ShouldLog(out var heldBack))
         {
             var clientId = context.Request?.ClientId;
-            Failed(logger, Identifiers.IsAuthorityId(clientId) ? clientId! : "(malformed)", http?.Connection.RemoteIpAddress?.ToString() ?? "", reason ?? "", heldBack);
+            var known = Identifiers.IsAuthorityId(clientId);
+            if (known && context.Request?.ClientAssertion is { } assertion && ClientAssertionPolicy.KeyIdOf(assertion) is { } keyId)
+            {
+                reason = await KeyReasonAsync(clientId!, keyId, context.CancellationToken) ?? reason;
+            }
+            Failed(logger, known ? clientId! : "(malformed)", http?.Connection.RemoteIpAddress?.ToString() ?? "", reason ?? "", heldBack);
         }
-        return ValueTask.CompletedTask;
     }
+
+    /// <summary>
+    /// OpenIddict says only that it found no key for the assertion, whether the key was revoked or
+    /// never registered; the operator helping a vendor needs to know which. Logged, never answered.
+    /// </summary>
+    private async Task<string?> KeyReasonAsync(string clientId, string keyId, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ExchangeDbContext>();
+        var keys = await db.Credentials.AsNoTracking()
+            .Where(c => c.AuthorityId == clientId && c.Kind == CredentialKind.PublicKey)
+            .Select(c => new { c.KeyId, c.RevokedAt })
+            .ToListAsync(cancellationToken);
+        var named = keys.Where(k => k.KeyId == keyId).ToList();
+        if (named.Count == 0)
+        {
+            return $"the assertion names key id \"{Printable(keyId)}\", which is not registered for this authority ({keys.Count(k => k.RevokedAt is null)} active keys)";
+        }
+        return named.All(k => k.RevokedAt is not null)
+            ? $"the assertion is signed with key id \"{Printable(keyId)}\", which was revoked at {named.Max(k => k.RevokedAt)!.Value:u}"
+            : null;
+    }
+
+    // A key id is the caller's choice: only printable ASCII reaches the log.
+    private static string Printable(string value) => new(value.Take(200).Select(c => c is >= ' ' and <= '~' and not '"' ? c : '?').ToArray());
 
     [LoggerMessage(17, LogLevel.Warning, "Client authentication failed for {ClientId} from {RemoteAddress}: {Reason} (and {Suppressed} more since the last such line)")]
     private static partial void Failed(ILogger logger, string clientId, string remoteAddress, string reason, int suppressed);
