@@ -62,24 +62,57 @@ public static class OwnerOnlyFile
         return File.ReadAllText(full);
     }
 
-    /// <summary>An exclusive lock (flock on Unix) on <c>path.lock</c>, waited for while another process holds it.</summary>
+    /// <summary>
+    /// An exclusive lock (flock on Unix) on the owner-only file <paramref name="lockPath"/>, waited for
+    /// while another process holds it. Disposing the stream releases it, as does the holder's death.
+    /// </summary>
+    public static async Task<FileStream> LockAsync(string lockPath, TimeProvider time, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        while (true)
+        {
+            if (TryLock(lockPath) is { } held)
+            {
+                return held;
+            }
+            await Task.Delay(LockRetry, time, cancellationToken);
+        }
+    }
+
+    private static readonly TimeSpan LockRetry = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>As <see cref="LockAsync"/> on <c>path.lock</c>, for the synchronous key-file paths; gives up after 30 s.</summary>
     private static FileStream LockBeside(string path)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            if (TryLock($"{path}.lock") is { } held)
+            {
+                return held;
+            }
+            if (attempt >= 600)
+            {
+                throw new IOException($"{path}.lock stayed locked for 30 s: another process is creating {path}.");
+            }
+            Thread.Sleep(LockRetry);
+        }
+    }
+
+    private static FileStream? TryLock(string lockPath)
     {
         var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
         if (!OperatingSystem.IsWindows())
         {
             options.UnixCreateMode = Mode;
         }
-        for (var attempt = 0; ; attempt++)
+        try
         {
-            try
-            {
-                return new FileStream($"{path}.lock", options);
-            }
-            catch (IOException) when (attempt < 600)
-            {
-                Thread.Sleep(50);
-            }
+            return new FileStream(lockPath, options);
+        }
+        catch (IOException) when (Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(lockPath))))
+        {
+            // Held by another process (a missing folder is an error, not a wait).
+            return null;
         }
     }
 

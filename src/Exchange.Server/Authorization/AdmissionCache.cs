@@ -11,7 +11,7 @@ namespace Exchange.Server.Authorization;
 public sealed class AdmissionCache
 {
     // Far more than the country's authorities; reached only if tokens name many that do not exist.
-    private const int MaxEntries = 10_000;
+    internal const int MaxEntries = 10_000;
 
     private readonly ConcurrentDictionary<string, (long Stamp, State State)> entries = new(StringComparer.Ordinal);
 

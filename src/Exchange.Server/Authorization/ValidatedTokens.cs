@@ -18,7 +18,7 @@ public sealed class ValidatedTokens(TimeProvider time)
 {
     // Far more than the tokens live at once (one or two per authority); a flood of distinct valid
     // tokens can only come from the token endpoint, which throttles.
-    private const int MaxEntries = 50_000;
+    internal const int MaxEntries = 50_000;
 
     private readonly ConcurrentDictionary<string, (AuthenticationTicket Ticket, DateTimeOffset Expires)> entries = new(StringComparer.Ordinal);
 

@@ -29,23 +29,7 @@ public sealed class StartupLock(IOptions<StorageOptions> options, TimeProvider t
             // Closing the session releases the lock, also when the process dies holding it.
             return connection;
         }
-        var path = Path.Combine(storage.ResolveDataDirectory(), "startup.lock");
-        while (true)
-        {
-            try
-            {
-                var open = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
-                if (!OperatingSystem.IsWindows())
-                {
-                    open.UnixCreateMode = Exchange.Contracts.OwnerOnlyFile.Mode;
-                }
-                return new FileStream(path, open);
-            }
-            catch (IOException) when (!cancellationToken.IsCancellationRequested)
-            {
-                // Another server on this directory holds it; it is released when that server's first-start work ends or it dies.
-                await Task.Delay(TimeSpan.FromMilliseconds(50), time, cancellationToken);
-            }
-        }
+        // Another server on this directory may hold it; it is released when that server's first-start work ends or it dies.
+        return await Exchange.Contracts.OwnerOnlyFile.LockAsync(Path.Combine(storage.ResolveDataDirectory(), "startup.lock"), time, cancellationToken);
     }
 }

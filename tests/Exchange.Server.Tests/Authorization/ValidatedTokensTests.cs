@@ -35,6 +35,24 @@ public class ValidatedTokensTests
     }
 
     [Fact]
+    public void When_full_the_cache_starts_over_rather_than_grow_without_bound()
+    {
+        var tokens = new ValidatedTokens(time);
+        var ticket = Ticket(Now.AddMinutes(15));
+        for (var i = 0; i < ValidatedTokens.MaxEntries; i++)
+        {
+            tokens.Add($"token-{i}", ticket);
+        }
+        Assert.NotNull(tokens.Find("token-0"));
+
+        tokens.Add("one-more", ticket);
+
+        // Forgotten, so validated again on its next use; never wrongly accepted.
+        Assert.Null(tokens.Find("token-0"));
+        Assert.NotNull(tokens.Find("one-more"));
+    }
+
+    [Fact]
     public void A_token_without_an_expiry_is_never_kept()
     {
         var tokens = new ValidatedTokens(time);

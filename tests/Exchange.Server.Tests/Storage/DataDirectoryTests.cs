@@ -17,6 +17,29 @@ public sealed class DataDirectoryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_lock_file_held_by_one_holder_is_taken_by_the_next_only_once_released()
+    {
+        Directory.CreateDirectory(root);
+        var path = Path.Combine(root, "startup.lock");
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var first = await OwnerOnlyFile.LockAsync(path, clock, default);
+
+        var second = OwnerOnlyFile.LockAsync(path, clock, default);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.False(second.IsCompleted);
+
+        await first.DisposeAsync();
+        // The waiter retries on the clock; its next retry may be scheduled only after a first advance.
+        for (var i = 0; i < 300 && !second.IsCompleted; i++)
+        {
+            clock.Advance(TimeSpan.FromMilliseconds(50));
+            await Task.Delay(10);
+        }
+        await using var taken = await second.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(OwnerOnlyFile.Mode, File.GetUnixFileMode(path));
+    }
+
+    [Fact]
     public void New_directory_is_created_for_the_owner_only_with_nothing_to_report()
     {
         var path = Path.Combine(root, "data");
