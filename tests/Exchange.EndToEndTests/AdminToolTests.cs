@@ -256,8 +256,17 @@ internal static class AdminTool
 {
     public static Task<(int ExitCode, string Output, string Error)> RunAsync(string dataHome, params string[] args) => FinishAsync(Start(dataHome, args));
 
+    /// <summary>Runs the tool as <see cref="RunAsync"/> does, with <paramref name="environment"/> set as well.</summary>
+    public static Task<(int ExitCode, string Output, string Error)> RunWithEnvironmentAsync(string dataHome, IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var tool = Start(dataHome, environment, args);
+        return FinishAsync(tool);
+    }
+
     /// <summary>Starts the tool as an operator runs it, with <paramref name="dataHome"/> as XDG_DATA_HOME.</summary>
-    public static Process Start(string dataHome, params string[] args)
+    public static Process Start(string dataHome, params string[] args) => Start(dataHome, new Dictionary<string, string>(), args);
+
+    private static Process Start(string dataHome, IReadOnlyDictionary<string, string> environment, string[] args)
     {
         var tool = Path.Combine(AppContext.BaseDirectory, "exchange-admin.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -269,6 +278,11 @@ internal static class AdminTool
         start.Environment["XDG_DATA_HOME"] = dataHome;
         start.Environment.Remove("EXCHANGE_CREDENTIAL");
         start.Environment.Remove("EXCHANGE_SERVER");
+        start.Environment.Remove("EXCHANGE_ADMIN_CA_CERT");
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
         return Process.Start(start)!;
     }
 

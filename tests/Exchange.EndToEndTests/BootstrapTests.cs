@@ -19,6 +19,9 @@ public class BootstrapTests(ExchangeServer server)
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(server.DataDirectory));
         }
         Assert.Contains(server.Logs, line => line.Contains(server.OperatorCredentialPath, StringComparison.Ordinal));
+        // Without a configured issuer the file names the address the server listens on, and the log says why.
+        Assert.Contains(server.Logs, line => line.Contains("No Exchange:Tokens:Issuer is configured", StringComparison.Ordinal)
+            && line.Contains(server.Address.GetLeftPart(UriPartial.Authority), StringComparison.Ordinal));
     }
 
     [Fact]

@@ -112,6 +112,15 @@ public class ProductionTests(ProductionServer server) : IClassFixture<Production
     }
 
     [Fact]
+    public void Operator_credential_names_the_configured_issuer_not_the_address_the_server_listens_on()
+    {
+        // The server listens on 127.0.0.1 with a port of its own; operators elsewhere know it by its public address.
+        var credential = Exchange.Contracts.CredentialFile.Load(server.OperatorCredentialPath);
+        Assert.Equal(ProductionServer.DefaultIssuer, credential.Server);
+        Assert.DoesNotContain(server.Logs, line => line.Contains("No Exchange:Tokens:Issuer is configured", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Token_names_the_configured_issuer_whatever_the_host_header_says()
     {
         var credential = Exchange.Contracts.CredentialFile.Load(server.OperatorCredentialPath);

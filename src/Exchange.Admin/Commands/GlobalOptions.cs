@@ -19,6 +19,13 @@ internal static class GlobalOptions
         Recursive = true,
     };
 
+    public static readonly Option<string?> CaCert = new("--ca-cert")
+    {
+        Description = "A PEM file with the CA certificate (e.g. the county's CA, or a self-signed server's own certificate) that the server's " +
+            "certificate must chain to, instead of the system's roots; the host name is still checked. Default: $" + ServerTrust.EnvironmentVariable + ".",
+        Recursive = true,
+    };
+
     public static readonly Option<bool> Json = new("--json")
     {
         Description = "Print JSON (protobuf JSON mapping) instead of tables, for scripts.",
@@ -29,6 +36,7 @@ internal static class GlobalOptions
     {
         root.Options.Add(Server);
         root.Options.Add(Credential);
+        root.Options.Add(CaCert);
         root.Options.Add(Json);
     }
 
@@ -36,6 +44,10 @@ internal static class GlobalOptions
         Environment.GetEnvironmentVariable("EXCHANGE_CREDENTIAL") is { Length: > 0 } fromEnvironment
             ? fromEnvironment
             : Path.Combine(DefaultLocations.DataDirectory(), DefaultLocations.OperatorCredentialFileName);
+
+    /// <summary>The CA certificate file to trust, if any.</summary>
+    public static string? CaCertPath(ParseResult parse) =>
+        ServerTrust.CaCertPath(parse.GetValue(CaCert), Environment.GetEnvironmentVariable(ServerTrust.EnvironmentVariable));
 
     /// <summary>The operator credential file in use.</summary>
     public static string CredentialPath(ParseResult parse) => parse.GetValue(Credential) ?? DefaultCredentialPath();
@@ -91,10 +103,16 @@ internal static class GlobalOptions
         {
             throw new AdminUsageException($"{address} is cleartext HTTP, which would send the credential readable to anyone on the way: use https (http only for a server on this machine).");
         }
+        // Read before connecting, so that an unusable CA file is reported as such rather than as a TLS failure.
+        var roots = CaCertPath(parse) is { } caCert ? ServerTrust.LoadRoots(caCert) : null;
         try
         {
             return ExchangeClient.Create(o =>
             {
+                if (roots is not null)
+                {
+                    o.CreateHttpHandler = () => ServerTrust.CreateHandler(roots);
+                }
                 o.Address = address;
                 o.ClientId = file.ClientId;
                 o.ClientSecret = file.ClientSecret;

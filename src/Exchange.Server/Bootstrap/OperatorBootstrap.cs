@@ -72,7 +72,7 @@ public sealed class ConfiguredOperator
 /// <summary>
 /// On the first start with an empty store, creates the operator authority and its client secret, and
 /// writes the secret to a file only the owner can read. The secret is never logged. Runs once Kestrel
-/// listens, so the file can name the server's address.
+/// listens, so that without a configured issuer the file can name the address it listens on.
 /// </summary>
 internal sealed class OperatorBootstrap(
     IServiceScopeFactory scopes,
@@ -82,6 +82,7 @@ internal sealed class OperatorBootstrap(
     IHostEnvironment environment,
     IOptions<DemoOptions> demo,
     IOptions<List<ConfiguredOperator>> configuredOperators,
+    IOptions<TokenOptions> tokenOptions,
     StartupGate gate,
     StartupLock startupLock,
     ILogger<OperatorBootstrap> logger) : IHostedLifecycleService
@@ -91,7 +92,7 @@ internal sealed class OperatorBootstrap(
 
     public async Task StartedAsync(CancellationToken cancellationToken)
     {
-        var address = ServerAddress(server);
+        var address = PublicAddress(tokenOptions.Value.Issuer, server, logger);
         var dataDirectory = storageOptions.Value.ResolveDataDirectory();
         // A second server starting at this moment waits here, then finds the operator and the seed there.
         await using (await startupLock.AcquireAsync(cancellationToken))
@@ -197,6 +198,23 @@ internal sealed class OperatorBootstrap(
         return secret;
     }
 
+    /// <summary>
+    /// The address credential files name: the configured issuer, which is the public URL clients use.
+    /// The bind address (e.g. https://0.0.0.0:5443 behind a load balancer) is often unreachable from
+    /// where the file is used, and a client assertion must be addressed to the issuer anyway; it is
+    /// taken only when no issuer is configured (Development), and the log says so.
+    /// </summary>
+    internal static string PublicAddress(string? issuer, IServer server, ILogger logger)
+    {
+        if (!string.IsNullOrWhiteSpace(issuer))
+        {
+            return issuer;
+        }
+        var bound = ServerAddress(server);
+        BootstrapLog.AddressFromBinding(logger, bound);
+        return bound;
+    }
+
     internal static string ServerAddress(IServer server)
     {
         var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://127.0.0.1:5080";
@@ -226,6 +244,9 @@ internal static partial class BootstrapLog
 
     [LoggerMessage(18, LogLevel.Warning, "Operator {AuthorityId} created from configuration, with the admin grant and its public key")]
     public static partial void OperatorProvisioned(ILogger logger, string authorityId);
+
+    [LoggerMessage(23, LogLevel.Information, "No Exchange:Tokens:Issuer is configured: credential files name the address the server listens on, {Address}")]
+    public static partial void AddressFromBinding(ILogger logger, string address);
 
     [LoggerMessage(19, LogLevel.Information, "Ready: bootstrap done, calls are accepted")]
     public static partial void Ready(ILogger logger);
