@@ -190,6 +190,48 @@ public class ClientResilienceTests
     }
 
     [Fact]
+    public async Task With_wait_for_ready_a_call_made_while_the_server_is_down_waits_for_it_without_retries()
+    {
+        var root = Path.Combine(Path.GetTempPath(), $"exchange-e2e-{Guid.NewGuid():N}");
+        var port = FreePort();
+        var logs = new ConcurrentQueue<string>();
+        using var loggers = LoggerFactory.Create(b => b.AddProvider(new CapturingLoggerProvider(logs)));
+        try
+        {
+            var before = new FixedPortServer(root, port);
+            await before.InitializeAsync();
+            using var region = before.Connect(o =>
+            {
+                o.UseCredentialFile(before.DemoCredentialPath("region-vasternorrland"));
+                o.PrivateKeyPem = null;
+                o.WaitForReady = true;
+                o.MaxAttempts = 1;
+                o.LoggerFactory = loggers;
+            });
+            await region.Statistics.ListIndicatorsAsync(new ListIndicatorsRequest());
+            await before.DisposeAsync();
+
+            var call = region.Statistics.ListIndicatorsAsync(new ListIndicatorsRequest(), deadline: DateTime.UtcNow.AddSeconds(60)).ResponseAsync;
+            // Without wait-for-ready (and without retries) this call would have failed by now.
+            await Task.WhenAny(call, Task.Delay(TimeSpan.FromSeconds(1)));
+            Assert.False(call.IsCompleted, call.Exception?.ToString());
+            await using var after = new FixedPortServer(root, port);
+            await after.InitializeAsync();
+
+            Assert.NotEmpty((await call).Indicators);
+            Assert.DoesNotContain(logs, l => l.Contains("Retrying", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            if (Directory.Exists(root))
+            {
+                Directory.Delete(root, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
     public async Task Calls_with_an_unknown_or_revoked_key_fail_unauthenticated_and_do_not_hammer_the_token_endpoint()
     {
         await using var server = new ExchangeServer();
