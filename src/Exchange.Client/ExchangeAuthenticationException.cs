@@ -4,7 +4,8 @@ namespace Exchange.Client;
 /// The token endpoint refused to issue an access token (e.g. <c>invalid_client</c> for a revoked key or an
 /// unknown kid, <c>invalid_scope</c>, a disabled authority). A call through <see cref="ExchangeClient"/>
 /// surfaces it as an <see cref="Grpc.Core.RpcException"/> with <c>UNAUTHENTICATED</c> (or
-/// <c>PERMISSION_DENIED</c> for <c>invalid_scope</c> and <c>unauthorized_client</c>) and this message.
+/// <c>PERMISSION_DENIED</c> for <c>invalid_scope</c> and for <c>unauthorized_client</c>, e.g. a disabled
+/// authority) and this message.
 /// </summary>
 public sealed class ExchangeAuthenticationException : Exception
 {

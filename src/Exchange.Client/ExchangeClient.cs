@@ -109,8 +109,9 @@ public sealed class ExchangeClient : IDisposable
         }
     }
 
-    // An unauthorised client or a scope not granted is a matter of permission; any other refusal (a
-    // revoked or unknown key, a wrong secret, a disabled authority) means the caller is not authenticated.
+    // An unauthorised client (a disabled authority) or a scope not granted is a matter of permission, as
+    // the server answers a call of a disabled authority; any other refusal (a revoked or unknown key, a
+    // wrong secret) means the caller is not authenticated.
     internal static StatusCode TokenRefusalStatus(string error) => error switch
     {
         "invalid_scope" or "unauthorized_client" => StatusCode.PermissionDenied,
@@ -118,14 +119,16 @@ public sealed class ExchangeClient : IDisposable
         _ => StatusCode.Unauthenticated,
     };
 
+    // On UNAUTHENTICATED from the server: the token goes, a remembered token refusal stays.
     private void InvalidateTokens()
     {
-        Tokens.Invalidate();
+        Tokens.DropToken();
         if (accountTokens.IsValueCreated)
         {
-            accountTokens.Value.Invalidate();
+            accountTokens.Value.DropToken();
         }
     }
+
 
     /// <summary>Creates a client; <paramref name="configure"/> sets the address and credential.</summary>
     /// <exception cref="ArgumentException">The options are incomplete.</exception>

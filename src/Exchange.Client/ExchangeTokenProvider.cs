@@ -64,8 +64,21 @@ public sealed class ExchangeTokenProvider : IDisposable
         }
     }
 
-    /// <summary>Forgets the cached token, so the next call gets a new one (e.g. after grants changed).</summary>
-    public void Invalidate() => Volatile.Write(ref current, null);
+    /// <summary>
+    /// Forgets the cached token and a remembered refusal, so the next call asks the token endpoint at once
+    /// (e.g. after grants changed, or after the operators enabled the authority again).
+    /// </summary>
+    public void Invalidate()
+    {
+        Volatile.Write(ref refusal, null);
+        DropToken();
+    }
+
+    /// <summary>
+    /// Forgets the cached token only: what the client does when the server answers UNAUTHENTICATED. A
+    /// remembered refusal stays, or a revoked key would send one token request per call again.
+    /// </summary>
+    internal void DropToken() => Volatile.Write(ref current, null);
 
     private bool IsDue(DateTimeOffset renewAt) => options.TimeProvider.GetUtcNow() >= renewAt;
 
@@ -84,7 +97,7 @@ public sealed class ExchangeTokenProvider : IDisposable
         var now = options.TimeProvider.GetUtcNow();
         // A refused credential is not asked about again until its back-off has passed; a changed one
         // (a rotated key file, a new kid) is tried at once.
-        if (refusal is { } refused && refused.CredentialIdentity == credential.Identity && now < refused.Until)
+        if (Volatile.Read(ref refusal) is { } refused && refused.CredentialIdentity == credential.Identity && now < refused.Until)
         {
             throw new ExchangeAuthenticationException(refused.Error, refused.Description, refused.Until);
         }
@@ -123,16 +136,16 @@ public sealed class ExchangeTokenProvider : IDisposable
             }
             // invalid_client comes with 401, which IdentityModel reports by its reason phrase; the body says more.
             var (error, description) = OAuthError(response.Raw) ?? (response.Error ?? $"http_{(int)response.HttpStatusCode}", response.ErrorDescription);
-            var backoff = refusal is { } previous && previous.CredentialIdentity == credential.Identity
+            var backoff = Volatile.Read(ref refusal) is { } previous && previous.CredentialIdentity == credential.Identity
                 ? Min(previous.Backoff * 2, options.TokenRefusalMaxBackoff)
                 : options.TokenRefusalBackoff;
             var until = options.TimeProvider.GetUtcNow() + backoff;
-            refusal = new Refusal(credential.Identity, error, description, until, backoff);
+            Volatile.Write(ref refusal, new Refusal(credential.Identity, error, description, until, backoff));
             Outcome(activity, "refused", error);
             Log.TokenRefused(logger, options.ClientId, error, description, until);
             throw new ExchangeAuthenticationException(error, description, until);
         }
-        refusal = null;
+        Volatile.Write(ref refusal, null);
         Outcome(activity, "issued", null);
         var lifetime = TimeSpan.FromSeconds(response.ExpiresIn);
         // Renew at the margin before expiry, or at half the lifetime when tokens are short-lived.

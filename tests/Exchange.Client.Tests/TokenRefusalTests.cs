@@ -81,6 +81,25 @@ public sealed class TokenRefusalTests : IDisposable
         Assert.Equal(2, endpoint.Requests.Count);
     }
 
+    [Fact]
+    public async Task Invalidate_forgets_a_remembered_refusal_and_dropping_the_token_does_not()
+    {
+        endpoint.Refuse = ("unauthorized_client", "The authority is disabled.");
+        using var provider = new ExchangeTokenProvider(Options(_ => { }));
+        await Assert.ThrowsAsync<ExchangeAuthenticationException>(async () => await provider.GetTokenAsync());
+
+        // What the client does on UNAUTHENTICATED from the server: the refusal stays.
+        provider.DropToken();
+        await Assert.ThrowsAsync<ExchangeAuthenticationException>(async () => await provider.GetTokenAsync());
+        Assert.Single(endpoint.Requests);
+
+        // The operators enabled the authority again, and the application says so.
+        endpoint.Refuse = null;
+        provider.Invalidate();
+        await provider.GetTokenAsync();
+        Assert.Equal(2, endpoint.Requests.Count);
+    }
+
     [Theory]
     [InlineData("invalid_client", HttpStatusCode.Unauthorized, StatusCode.Unauthenticated)]
     [InlineData("invalid_scope", HttpStatusCode.BadRequest, StatusCode.PermissionDenied)]
