@@ -56,7 +56,8 @@ public sealed class ExchangeClient : IDisposable
             {
                 throw new RpcException(new Status(StatusCode.Unavailable, e.Message, e));
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or InvalidOperationException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException
+                or InvalidOperationException and not ObjectDisposedException)
             {
                 // The key file is missing or unreadable, or the signing callback failed: no token can be had
                 // until the credential is fixed. The messages name the file, never the key.
@@ -128,7 +129,6 @@ public sealed class ExchangeClient : IDisposable
             accountTokens.Value.DropToken();
         }
     }
-
 
     /// <summary>Creates a client; <paramref name="configure"/> sets the address and credential.</summary>
     /// <exception cref="ArgumentException">The options are incomplete.</exception>

@@ -37,9 +37,9 @@ public sealed class ExchangeClientOptions
     public string? PrivateKeyPem { get; set; }
 
     /// <summary>
-    /// A file holding the authority's private key in PEM, e.g. a mounted secret. The file is checked on
-    /// every token request and read again when it changed, so a rotated key (with its new
-    /// <see cref="KeyId"/>) is used from the next token request on, without restarting the application.
+    /// A file holding the authority's private key in PEM (RSA or EC), e.g. a mounted secret. It is read on
+    /// every token request (a few times an hour), so a rotated key (with its new <see cref="KeyId"/>) is
+    /// used from the next token request on, without restarting the application.
     /// </summary>
     public string? PrivateKeyPath { get; set; }
 
@@ -137,9 +137,10 @@ public sealed class ExchangeClientOptions
     public Func<HttpMessageHandler>? CreateHttpHandler { get; set; }
 
     /// <summary>
-    /// The clock that decides when a cached token is renewed and what time client assertions state;
-    /// for tests that move time on. Call deadlines are not taken from it: gRPC measures them against
-    /// the system clock.
+    /// The clock that decides when a cached token is renewed, how long a token refusal is remembered and
+    /// what time client assertions state; for tests that move time on. Call deadlines are not taken from
+    /// it, as gRPC measures them against the system clock; nor are the waits between retries, which are
+    /// weighed against the deadline.
     /// </summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 

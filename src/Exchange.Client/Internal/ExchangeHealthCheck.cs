@@ -26,7 +26,8 @@ internal sealed class ExchangeHealthCheck(ExchangeClient client) : IHealthCheck
             data["error"] = e.Error;
             return Failed(context, $"Exchange refused a token to {clientId}: {e.Message}", data);
         }
-        catch (Exception e) when (e is HttpRequestException or IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or InvalidOperationException)
+        catch (Exception e) when (e is HttpRequestException or IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException
+            or InvalidOperationException and not ObjectDisposedException)
         {
             return Failed(context, $"No Exchange token for {clientId}: {e.Message}", data);
         }
