@@ -212,6 +212,10 @@ public sealed class ExchangeClientOptions
         {
             yield return "ExchangeClientOptions: set only one of PrivateKeyPath, PrivateKeyPem and SignAsync.";
         }
+        if (!string.IsNullOrEmpty(PrivateKeyPath) && !File.Exists(PrivateKeyPath))
+        {
+            yield return $"ExchangeClientOptions.PrivateKeyPath: there is no file {PrivateKeyPath} (the private key in PEM).";
+        }
         if (keys > 0 && string.IsNullOrEmpty(KeyId))
         {
             yield return "ExchangeClientOptions.KeyId is required with a private key (PrivateKeyPath, PrivateKeyPem or SignAsync): the kid the public key was registered under.";

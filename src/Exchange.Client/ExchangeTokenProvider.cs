@@ -26,12 +26,14 @@ public sealed class ExchangeTokenProvider : IDisposable
     private bool everIssued;
 
     /// <summary>Creates a provider for the given options.</summary>
+    /// <exception cref="ArgumentException">The options are incomplete, or <see cref="ExchangeClientOptions.PrivateKeyPem"/> is no private key.</exception>
     public ExchangeTokenProvider(ExchangeClientOptions options)
     {
         options.Validate();
         this.options = options;
         http = new HttpClient(new Http2RequestHandler(options.CreateHttpHandler?.Invoke() ?? HttpHandlers.CreateDefault()));
         signer = new AssertionSigner(options);
+        signer.LoadPem();
         logger = options.LoggerFactory?.CreateLogger(ExchangeClientDiagnostics.LogCategory) ?? NullLogger.Instance;
     }
 

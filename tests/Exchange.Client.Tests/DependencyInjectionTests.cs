@@ -13,6 +13,21 @@ public sealed class DependencyInjectionTests : IDisposable
     [Fact]
     public async Task Named_clients_are_bound_from_configuration_and_resolved_by_key_and_from_the_factory()
     {
+        var keyFile = Path.GetTempFileName();
+        using var rsa = System.Security.Cryptography.RSA.Create(2048);
+        await File.WriteAllTextAsync(keyFile, rsa.ExportPkcs8PrivateKeyPem());
+        try
+        {
+            await BindAndResolve(keyFile);
+        }
+        finally
+        {
+            File.Delete(keyFile);
+        }
+    }
+
+    private static async Task BindAndResolve(string keyFile)
+    {
         var configuration = Configuration(new()
         {
             ["Exchange:Sundsvall:Address"] = "https://exchange.example.se",
@@ -24,7 +39,7 @@ public sealed class DependencyInjectionTests : IDisposable
             ["Exchange:Sundsvall:WaitForReady"] = "true",
             ["Exchange:Kramfors:Address"] = "https://exchange.example.se",
             ["Exchange:Kramfors:ClientId"] = "kramfors-kommun",
-            ["Exchange:Kramfors:PrivateKeyPath"] = "/run/secrets/kramfors.pem",
+            ["Exchange:Kramfors:PrivateKeyPath"] = keyFile,
             ["Exchange:Kramfors:KeyId"] = "kramfors-2026",
         });
         var services = new ServiceCollection();
@@ -71,6 +86,24 @@ public sealed class DependencyInjectionTests : IDisposable
         Assert.Contains("Exchange client 'sundsvall'", error.Message);
         Assert.Contains(expected, error.Message);
         Assert.DoesNotContain("s3cret", error.Message);
+    }
+
+    [Fact]
+    public void A_key_file_that_is_not_there_fails_host_start()
+    {
+        var services = new ServiceCollection();
+        services.AddExchangeClient("kramfors", Configuration(new()
+        {
+            ["Address"] = "https://exchange.example.se",
+            ["ClientId"] = "kramfors-kommun",
+            ["PrivateKeyPath"] = "/run/secrets/no-such-kramfors.pem",
+            ["KeyId"] = "kramfors-2026",
+        }));
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains("PrivateKeyPath: there is no file /run/secrets/no-such-kramfors.pem", error.Message);
     }
 
     [Fact]

@@ -76,6 +76,21 @@ public class ExchangeClientKeyOptionsTests
         Assert.Contains("only one of", Assert.Throws<ArgumentException>(() => ExchangeClient.Create(options)).Message);
     }
 
+    [Fact]
+    public void A_pem_that_holds_no_private_key_is_refused_when_the_client_is_created()
+    {
+        var options = Options(o =>
+        {
+            o.PrivateKeyPem = "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----";
+            o.KeyId = "sundsvall-2026";
+        });
+
+        var error = Assert.Throws<ArgumentException>(() => ExchangeClient.Create(options));
+
+        Assert.Contains("PrivateKeyPem is not an RSA or EC private key", error.Message);
+        Assert.DoesNotContain("bm90IGEga2V5", error.Message);
+    }
+
     private static ExchangeClientOptions Options(Action<ExchangeClientOptions> configure)
     {
         var options = new ExchangeClientOptions { Address = new Uri("https://exchange.example.se"), ClientId = "sundsvall-kommun" };

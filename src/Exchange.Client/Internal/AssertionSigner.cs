@@ -42,10 +42,38 @@ internal sealed class AssertionSigner(ExchangeClientOptions options)
         var key = previous;
         if (key is null || key.Pem != pem || key.KeyId != keyId)
         {
-            key = loaded = new LoadedKey(pem, keyId, LoadKey(pem, keyId));
+            try
+            {
+                key = loaded = new LoadedKey(pem, keyId, LoadKey(pem, keyId));
+            }
+            catch (ArgumentException e)
+            {
+                // The message names the file, no part of its content: it may be logged.
+                throw new CryptographicException($"The private key file {options.PrivateKeyPath} holds no RSA or EC private key in PEM.", e);
+            }
         }
         var signingKey = key.SecurityKey;
         return new Credential($"key\n{keyId}\n{pem}", previous is not null && !ReferenceEquals(previous, key), (now, _) => ValueTask.FromResult(Sign(signingKey, now)));
+    }
+
+    /// <summary>
+    /// Loads a key given as PEM at once, so that a client with a key it cannot read is refused when it is
+    /// created rather than at its first call.
+    /// </summary>
+    /// <exception cref="ArgumentException"><see cref="ExchangeClientOptions.PrivateKeyPem"/> is not a private key.</exception>
+    public void LoadPem()
+    {
+        if (options.SignAsync is null && string.IsNullOrEmpty(options.PrivateKeyPath) && options.PrivateKeyPem is { Length: > 0 } pem)
+        {
+            try
+            {
+                loaded = new LoadedKey(pem, options.KeyId ?? "", LoadKey(pem, options.KeyId ?? ""));
+            }
+            catch (Exception e) when (e is ArgumentException or CryptographicException)
+            {
+                throw new ArgumentException("ExchangeClientOptions.PrivateKeyPem is not an RSA or EC private key in PEM.", e);
+            }
+        }
     }
 
     /// <summary>The authentication of one token request: an assertion maker, or none for a client secret.</summary>
@@ -125,11 +153,10 @@ internal sealed class AssertionSigner(ExchangeClientOptions options)
         {
             rsa.ImportFromPem(pem);
         }
-        catch (ArgumentException e)
+        catch
         {
             rsa.Dispose();
-            // The message names no part of the key: it may be logged.
-            throw new CryptographicException("The Exchange private key is not an RSA or EC private key in PEM.", e);
+            throw;
         }
         return new RsaSecurityKey(rsa) { KeyId = keyId };
     }
