@@ -108,6 +108,37 @@ public sealed class ClientHostingTests(ExchangeServer server) : IDisposable
         Assert.Contains("KeyId is required", error.Message);
     }
 
+    [Theory]
+    [InlineData("RS256")]
+    [InlineData("PS256")]
+    public async Task A_key_that_only_a_signing_callback_can_use_gets_tokens_the_server_accepts(string algorithm)
+    {
+        var (withSecret, id) = await server.NewAuthorityAsync(AuthorityKind.Region, "statistics.read");
+        using var _ = withSecret;
+        // Stands in for a key in an HSM: the client never sees it, only the callback signs with it.
+        using var hsmKey = RSA.Create(2048);
+        var keyId = $"{id}-hsm";
+        await withSecret.Account.AddOwnKeyAsync(new AddOwnKeyRequest { PublicJwk = TestKeys.Jwk(hsmKey, keyId) });
+        var padding = algorithm == "PS256" ? RSASignaturePadding.Pss : RSASignaturePadding.Pkcs1;
+        var signatures = 0;
+        using var client = server.Connect(o =>
+        {
+            o.ClientId = id;
+            o.KeyId = keyId;
+            o.SigningAlgorithm = algorithm;
+            o.SignAsync = (input, _) =>
+            {
+                Interlocked.Increment(ref signatures);
+                return ValueTask.FromResult(hsmKey.SignData(input.Span, HashAlgorithmName.SHA256, padding));
+            };
+        });
+
+        var indicators = await client.Statistics.ListIndicatorsAsync(new ListIndicatorsRequest());
+
+        Assert.NotEmpty(indicators.Indicators);
+        Assert.Equal(1, signatures);
+    }
+
     [Fact]
     public async Task Field_violations_of_a_bad_submission_are_read_with_the_helper()
     {
