@@ -3,14 +3,17 @@ using Exchange.V1;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Exchange.Client;
 
 /// <summary>
 /// A connection to Exchange for one authority: typed clients for the services over one HTTP/2
 /// channel, with access tokens attached and renewed, a default deadline on unary calls, and retries
-/// of idempotent calls when the server is briefly unavailable. Create one per process and share it;
-/// it is thread-safe.
+/// of idempotent calls while the server is unavailable, within their deadline. Create one per authority
+/// and process and share it; it is thread-safe. With dependency injection, register it with
+/// <c>services.AddExchangeClient(...)</c> and get named ones from <see cref="IExchangeClientFactory"/>
+/// or as keyed services.
 /// </summary>
 /// <example>
 /// <code>
@@ -21,16 +24,19 @@ namespace Exchange.Client;
 public sealed class ExchangeClient : IDisposable
 {
     private readonly GrpcChannel channel;
+    private readonly ExchangeClientOptions accountOptions;
     private readonly Lazy<ExchangeTokenProvider> accountTokens;
 
     private ExchangeClient(ExchangeClientOptions options)
     {
         options.Validate();
         Options = options;
+        var logger = options.LoggerFactory?.CreateLogger(ExchangeClientDiagnostics.LogCategory) ?? NullLogger.Instance;
         Tokens = new ExchangeTokenProvider(options);
         // AccountService needs the account scope, which a token carries only when asked for by name
         // and then for a few minutes: those calls get a token of their own.
-        accountTokens = new Lazy<ExchangeTokenProvider>(() => new ExchangeTokenProvider(options.WithScopes([AccountScope])));
+        accountOptions = options.WithScopes([AccountScope]);
+        accountTokens = new Lazy<ExchangeTokenProvider>(() => new ExchangeTokenProvider(accountOptions));
         var tokens = Tokens;
         var credentials = CallCredentials.FromInterceptor(async (context, metadata) =>
         {
@@ -50,6 +56,13 @@ public sealed class ExchangeClient : IDisposable
             {
                 throw new RpcException(new Status(StatusCode.Unavailable, e.Message, e));
             }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException
+                or InvalidOperationException and not ObjectDisposedException)
+            {
+                // The key file is missing or unreadable, or the signing callback failed: no token can be had
+                // until the credential is fixed. The messages name the file, never the key.
+                throw new RpcException(new Status(StatusCode.Unauthenticated, $"No access token: the client assertion could not be signed: {e.Message}", e));
+            }
             metadata.Add("Authorization", $"Bearer {token.Value}");
         });
         var secure = options.Address!.Scheme == Uri.UriSchemeHttps;
@@ -59,10 +72,15 @@ public sealed class ExchangeClient : IDisposable
             Credentials = ChannelCredentials.Create(secure ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure, credentials),
             // A cleartext channel is only for loopback development; without this the token would be dropped.
             UnsafeUseInsecureChannelCallCredentials = !secure,
-            ServiceConfig = RetryPolicies.Create(options.MaxAttempts),
-            MaxRetryAttempts = options.MaxAttempts,
+            // No ServiceConfig retry policy: retries are the RetryInterceptor's, which keeps trying
+            // within the deadline, and logs and counts them.
+            LoggerFactory = options.LoggerFactory,
         });
-        var invoker = channel.Intercept(new CallDefaultsInterceptor(options.DefaultDeadline, InvalidateTokens));
+        // The defaults (deadline, request id) are set once, outside, so that every retry repeats them.
+        var invoker = channel
+            .Intercept(new RetryInterceptor(options, logger))
+            .Intercept(new CallDefaultsInterceptor(options.DefaultDeadline, InvalidateTokens, options.WaitForReady));
+        CallInvoker = invoker;
         Statistics = new StatisticsService.StatisticsServiceClient(invoker);
         Referrals = new ReferralService.ReferralServiceClient(invoker);
         Admin = new AdminService.AdminServiceClient(invoker);
@@ -71,19 +89,44 @@ public sealed class ExchangeClient : IDisposable
 
     private const string AccountScope = "account";
 
-    private static StatusCode TokenRefusalStatus(string error) => error switch
+    /// <summary>
+    /// The channel's invoker with tokens, deadlines and retries, for other services on the same server
+    /// (the health check's <c>grpc.health.v1.Health</c>).
+    /// </summary>
+    internal CallInvoker CallInvoker { get; }
+
+    /// <summary>
+    /// Takes a changed credential (reloaded configuration: a new kid, key file, key or secret) for the next
+    /// token request; the current token stays until it is due.
+    /// </summary>
+    internal void UpdateCredential(ExchangeClientOptions latest)
     {
-        "invalid_scope" => StatusCode.PermissionDenied,
+        foreach (var target in new[] { Options, accountOptions })
+        {
+            target.KeyId = latest.KeyId;
+            target.PrivateKeyPath = latest.PrivateKeyPath;
+            target.PrivateKeyPem = latest.PrivateKeyPem;
+            target.ClientSecret = latest.ClientSecret;
+        }
+    }
+
+    // An unauthorised client (a disabled authority) or a scope not granted is a matter of permission, as
+    // the server answers a call of a disabled authority; any other refusal (a revoked or unknown key, a
+    // wrong secret) means the caller is not authenticated.
+    internal static StatusCode TokenRefusalStatus(string error) => error switch
+    {
+        "invalid_scope" or "unauthorized_client" => StatusCode.PermissionDenied,
         "temporarily_unavailable" => StatusCode.Unavailable,
         _ => StatusCode.Unauthenticated,
     };
 
+    // On UNAUTHENTICATED from the server: the token goes, a remembered token refusal stays.
     private void InvalidateTokens()
     {
-        Tokens.Invalidate();
+        Tokens.DropToken();
         if (accountTokens.IsValueCreated)
         {
-            accountTokens.Value.Invalidate();
+            accountTokens.Value.DropToken();
         }
     }
 

@@ -1,40 +1,47 @@
-using System.Security.Claims;
-using System.Security.Cryptography;
+using System.Diagnostics;
 using Duende.IdentityModel;
 using Duende.IdentityModel.Client;
 using Exchange.Client.Internal;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Exchange.Client;
 
 /// <summary>
 /// Gets access tokens from the Exchange token endpoint with the OAuth 2.0 client credentials grant,
-/// authenticating with a private_key_jwt client assertion or a client secret. A token is cached and
-/// renewed shortly before it expires; concurrent callers share one request.
+/// authenticating with a private_key_jwt client assertion (a PEM key, a key file read again when it
+/// changes, or a signing callback) or a client secret. A token is cached and renewed shortly before it
+/// expires; concurrent callers share one request. A refusal is remembered for a short, growing time
+/// (<see cref="ExchangeClientOptions.TokenRefusalBackoff"/>) and thrown at once meanwhile.
 /// </summary>
 public sealed class ExchangeTokenProvider : IDisposable
 {
     private readonly ExchangeClientOptions options;
     private readonly HttpClient http;
-    private readonly SecurityKey? signingKey;
+    private readonly AssertionSigner signer;
+    private readonly ILogger logger;
     private readonly SemaphoreSlim renewal = new(1, 1);
     private CachedToken? current;
+    private Refusal? refusal;
+    private bool everIssued;
 
     /// <summary>Creates a provider for the given options.</summary>
+    /// <exception cref="ArgumentException">The options are incomplete, or <see cref="ExchangeClientOptions.PrivateKeyPem"/> is no private key.</exception>
     public ExchangeTokenProvider(ExchangeClientOptions options)
     {
         options.Validate();
         this.options = options;
         http = new HttpClient(new Http2RequestHandler(options.CreateHttpHandler?.Invoke() ?? HttpHandlers.CreateDefault()));
-        signingKey = string.IsNullOrEmpty(options.PrivateKeyPem) ? null : LoadKey(options.PrivateKeyPem, options.KeyId!);
+        signer = new AssertionSigner(options);
+        signer.LoadPem();
+        logger = options.LoggerFactory?.CreateLogger(ExchangeClientDiagnostics.LogCategory) ?? NullLogger.Instance;
     }
 
     /// <summary>The token endpoint in use.</summary>
     public Uri TokenEndpoint => options.TokenEndpoint ?? new Uri(options.Address!, "/connect/token");
 
     /// <summary>Returns a cached token that is not about to expire, or gets a new one.</summary>
-    /// <exception cref="ExchangeAuthenticationException">The token endpoint refused.</exception>
+    /// <exception cref="ExchangeAuthenticationException">The token endpoint refused, now or within the refusal back-off.</exception>
     /// <exception cref="HttpRequestException">The token endpoint could not be reached.</exception>
     public async ValueTask<AccessToken> GetTokenAsync(CancellationToken cancellationToken = default)
     {
@@ -59,15 +66,47 @@ public sealed class ExchangeTokenProvider : IDisposable
         }
     }
 
-    /// <summary>Forgets the cached token, so the next call gets a new one (e.g. after grants changed).</summary>
-    public void Invalidate() => Volatile.Write(ref current, null);
+    /// <summary>
+    /// Forgets the cached token and a remembered refusal, so the next call asks the token endpoint at once
+    /// (e.g. after grants changed, or after the operators enabled the authority again).
+    /// </summary>
+    public void Invalidate()
+    {
+        Volatile.Write(ref refusal, null);
+        DropToken();
+    }
+
+    /// <summary>
+    /// Forgets the cached token only: what the client does when the server answers UNAUTHENTICATED. A
+    /// remembered refusal stays, or a revoked key would send one token request per call again.
+    /// </summary>
+    internal void DropToken() => Volatile.Write(ref current, null);
 
     private bool IsDue(DateTimeOffset renewAt) => options.TimeProvider.GetUtcNow() >= renewAt;
 
     private sealed record CachedToken(AccessToken Token, DateTimeOffset RenewAt);
 
+    /// <summary>A refusal of one credential, thrown again until <see cref="Until"/>; <see cref="Backoff"/> grows with each refusal in a row.</summary>
+    private sealed record Refusal(string CredentialIdentity, string Error, string? Description, DateTimeOffset Until, TimeSpan Backoff);
+
     private async Task<CachedToken> RequestAsync(CancellationToken cancellationToken)
     {
+        var credential = await signer.CurrentAsync(cancellationToken).ConfigureAwait(false);
+        if (credential.KeyChanged)
+        {
+            Log.KeyChanged(logger, options.ClientId, options.KeyId);
+        }
+        var now = options.TimeProvider.GetUtcNow();
+        // A refused credential is not asked about again until its back-off has passed; a changed one
+        // (a rotated key file, a new kid) is tried at once.
+        if (Volatile.Read(ref refusal) is { } refused && refused.CredentialIdentity == credential.Identity && now < refused.Until)
+        {
+            throw new ExchangeAuthenticationException(refused.Error, refused.Description, refused.Until);
+        }
+
+        using var activity = Telemetry.Source.StartActivity(ExchangeClientDiagnostics.TokenActivityName, ActivityKind.Client);
+        activity?.SetTag(Telemetry.ClientIdTag, options.ClientId);
+        activity?.SetTag("server.address", TokenEndpoint.Host);
         var request = new ClientCredentialsTokenRequest
         {
             Address = TokenEndpoint.ToString(),
@@ -75,34 +114,73 @@ public sealed class ExchangeTokenProvider : IDisposable
             Scope = options.Scopes.Count == 0 ? null : string.Join(' ', options.Scopes),
             ClientCredentialStyle = ClientCredentialStyle.PostBody,
         };
-        if (signingKey is not null)
+        if (credential.Assertion is { } assertion)
         {
-            request.ClientAssertion = new ClientAssertion { Type = OidcConstants.ClientAssertionTypes.JwtBearer, Value = CreateAssertion() };
+            request.ClientAssertion = new ClientAssertion
+            {
+                Type = OidcConstants.ClientAssertionTypes.JwtBearer,
+                Value = await assertion(now.UtcDateTime, cancellationToken).ConfigureAwait(false),
+            };
         }
         else
         {
             request.ClientSecret = options.ClientSecret;
         }
 
-        var requestedAt = options.TimeProvider.GetUtcNow();
         var response = await http.RequestClientCredentialsTokenAsync(request, cancellationToken).ConfigureAwait(false);
         if (response.IsError)
         {
             if (response.ErrorType == ResponseErrorType.Exception && response.Exception is not null)
             {
+                Outcome(activity, "unreachable", response.Exception.GetType().FullName);
+                Log.TokenEndpointUnreachable(logger, options.ClientId, response.Exception);
                 throw new HttpRequestException($"The Exchange token endpoint {TokenEndpoint} could not be reached: {response.Exception.Message}", response.Exception);
             }
             // invalid_client comes with 401, which IdentityModel reports by its reason phrase; the body says more.
             var (error, description) = OAuthError(response.Raw) ?? (response.Error ?? $"http_{(int)response.HttpStatusCode}", response.ErrorDescription);
-            throw new ExchangeAuthenticationException(error, description);
+            var backoff = Volatile.Read(ref refusal) is { } previous && previous.CredentialIdentity == credential.Identity
+                ? Min(previous.Backoff * 2, options.TokenRefusalMaxBackoff)
+                : options.TokenRefusalBackoff;
+            var until = options.TimeProvider.GetUtcNow() + backoff;
+            Volatile.Write(ref refusal, new Refusal(credential.Identity, error, description, until, backoff));
+            Outcome(activity, "refused", error);
+            Log.TokenRefused(logger, options.ClientId, error, description, until);
+            throw new ExchangeAuthenticationException(error, description, until);
         }
+        Volatile.Write(ref refusal, null);
+        Outcome(activity, "issued", null);
         var lifetime = TimeSpan.FromSeconds(response.ExpiresIn);
         // Renew at the margin before expiry, or at half the lifetime when tokens are short-lived.
         var margin = options.TokenRefreshMargin < lifetime / 2 ? options.TokenRefreshMargin : lifetime / 2;
         // The server leaves scope out when it granted exactly what was asked for (RFC 6749 §5.1).
         var scopes = response.Scope ?? string.Join(' ', options.Scopes);
-        var token = new AccessToken(response.AccessToken!, requestedAt + lifetime, scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        var token = new AccessToken(response.AccessToken!, now + lifetime, scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        if (everIssued)
+        {
+            Log.TokenRenewed(logger, options.ClientId, token.ExpiresAt, scopes);
+        }
+        else
+        {
+            Log.TokenAcquired(logger, options.ClientId, token.ExpiresAt, scopes);
+        }
+        everIssued = true;
         return new CachedToken(token, token.ExpiresAt - margin);
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private void Outcome(Activity? activity, string outcome, string? error)
+    {
+        Telemetry.TokenRequests.Add(1, new KeyValuePair<string, object?>(Telemetry.ClientIdTag, options.ClientId), new KeyValuePair<string, object?>("outcome", outcome));
+        if (activity is not null)
+        {
+            activity.SetTag("exchange.token.outcome", outcome);
+            if (error is not null)
+            {
+                activity.SetTag("error.type", error);
+                activity.SetStatus(ActivityStatusCode.Error, error);
+            }
+        }
     }
 
     private static (string Error, string? Description)? OAuthError(string? body)
@@ -120,57 +198,6 @@ public sealed class ExchangeTokenProvider : IDisposable
         }
         catch (System.Text.Json.JsonException)
         {
-            return null;
-        }
-    }
-
-    private string CreateAssertion()
-    {
-        var now = options.TimeProvider.GetUtcNow().UtcDateTime;
-        var issuer = options.Issuer ?? new Uri(options.Address!, "/");
-        var descriptor = new SecurityTokenDescriptor
-        {
-            Issuer = options.ClientId,
-            Audience = issuer.ToString(),
-            Subject = new ClaimsIdentity([new Claim(JwtClaimTypes.Subject, options.ClientId), new Claim(JwtClaimTypes.JwtId, Guid.NewGuid().ToString("N"))]),
-            IssuedAt = now,
-            NotBefore = now,
-            Expires = now.AddMinutes(2),
-            TokenType = "client-authentication+jwt",
-            SigningCredentials = new SigningCredentials(signingKey, signingKey is ECDsaSecurityKey ec ? EcAlgorithm(ec) : SecurityAlgorithms.RsaSha256),
-        };
-        return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(descriptor);
-    }
-
-    private static string EcAlgorithm(ECDsaSecurityKey key) => key.KeySize switch
-    {
-        384 => SecurityAlgorithms.EcdsaSha384,
-        521 => SecurityAlgorithms.EcdsaSha512,
-        _ => SecurityAlgorithms.EcdsaSha256,
-    };
-
-    private static SecurityKey LoadKey(string pem, string keyId)
-    {
-        if (TryEc(pem) is { } ecdsa)
-        {
-            return new ECDsaSecurityKey(ecdsa) { KeyId = keyId };
-        }
-        var rsa = RSA.Create();
-        rsa.ImportFromPem(pem);
-        return new RsaSecurityKey(rsa) { KeyId = keyId };
-    }
-
-    private static ECDsa? TryEc(string pem)
-    {
-        var ecdsa = ECDsa.Create();
-        try
-        {
-            ecdsa.ImportFromPem(pem);
-            return ecdsa;
-        }
-        catch (Exception e) when (e is CryptographicException or ArgumentException)
-        {
-            ecdsa.Dispose();
             return null;
         }
     }

@@ -107,13 +107,14 @@ public class CallDefaultsTests
     }
 
     [Fact]
-    public void Retry_policy_retries_unavailable_only_and_names_exactly_the_idempotent_methods()
+    public void Only_unary_idempotent_methods_are_retried_by_the_interceptor()
     {
-        var config = RetryPolicies.Create(3);
-        var method = Assert.Single(config.MethodConfigs);
-        Assert.Equal([StatusCode.Unavailable], method.RetryPolicy!.RetryableStatusCodes);
-        Assert.Equal(
-            RetryPolicies.IdempotentMethods().Select(m => $"{m.Service.FullName}/{m.Name}").Order(),
-            method.Names.Select(n => $"{n.Service}/{n.Method}").Order());
+        Assert.True(RetryPolicies.IsIdempotent(Method(MethodType.Unary, "exchange.v1.StatisticsService", "SubmitStatistics")));
+        Assert.True(RetryPolicies.IsIdempotent(Method(MethodType.Unary, "exchange.v1.AdminService", "GetAuthority")));
+        Assert.False(RetryPolicies.IsIdempotent(Method(MethodType.Unary, "exchange.v1.AdminService", "CreateAuthority")));
+        Assert.False(RetryPolicies.IsIdempotent(Method(MethodType.ClientStreaming, "exchange.v1.StatisticsService", "UploadStatistics")));
     }
+
+    private static Method<Authority, Authority> Method(MethodType type, string service, string name) =>
+        new(type, service, name, Marshallers.Create<Authority>(_ => [], _ => null!), Marshallers.Create<Authority>(_ => [], _ => null!));
 }

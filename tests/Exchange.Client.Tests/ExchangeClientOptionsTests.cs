@@ -48,3 +48,53 @@ public class ExchangeClientOptionsTests
         Assert.Contains(named, error.Message);
     }
 }
+
+public class ExchangeClientKeyOptionsTests
+{
+    [Fact]
+    public void A_signing_callback_needs_its_algorithm_and_kid()
+    {
+        var options = Options(o => o.SignAsync = (_, _) => ValueTask.FromResult(new byte[] { 1 }));
+
+        var error = Assert.Throws<ArgumentException>(() => ExchangeClient.Create(options));
+
+        Assert.Contains("KeyId", error.Message);
+        options.KeyId = "sundsvall-hsm-1";
+        Assert.Contains("SigningAlgorithm", Assert.Throws<ArgumentException>(() => ExchangeClient.Create(options)).Message);
+    }
+
+    [Fact]
+    public void Two_sources_of_one_key_are_refused_rather_than_one_silently_chosen()
+    {
+        var options = Options(o =>
+        {
+            o.PrivateKeyPem = "-----BEGIN PRIVATE KEY-----";
+            o.PrivateKeyPath = "/run/secrets/exchange-key.pem";
+            o.KeyId = "sundsvall-2026";
+        });
+
+        Assert.Contains("only one of", Assert.Throws<ArgumentException>(() => ExchangeClient.Create(options)).Message);
+    }
+
+    [Fact]
+    public void A_pem_that_holds_no_private_key_is_refused_when_the_client_is_created()
+    {
+        var options = Options(o =>
+        {
+            o.PrivateKeyPem = "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----";
+            o.KeyId = "sundsvall-2026";
+        });
+
+        var error = Assert.Throws<ArgumentException>(() => ExchangeClient.Create(options));
+
+        Assert.Contains("PrivateKeyPem is not an RSA or EC private key", error.Message);
+        Assert.DoesNotContain("bm90IGEga2V5", error.Message);
+    }
+
+    private static ExchangeClientOptions Options(Action<ExchangeClientOptions> configure)
+    {
+        var options = new ExchangeClientOptions { Address = new Uri("https://exchange.example.se"), ClientId = "sundsvall-kommun" };
+        configure(options);
+        return options;
+    }
+}

@@ -1,7 +1,4 @@
-using System.Net;
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;
 
@@ -121,38 +118,5 @@ public sealed class ExchangeTokenProviderTests : IDisposable
         };
         configure(options);
         return options;
-    }
-
-    /// <summary>An in-process token endpoint answering 15-minute tokens, recording each request's form.</summary>
-    private sealed class FakeTokenEndpoint : HttpMessageHandler
-    {
-        private int issued;
-
-        public List<Dictionary<string, string>> Requests { get; } = [];
-
-        public (string Error, string Description)? Refuse { get; set; }
-
-        /// <summary>When set, requests are answered only once it completes.</summary>
-        public TaskCompletionSource? Hold { get; set; }
-
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            var body = await request.Content!.ReadAsStringAsync(cancellationToken);
-            lock (Requests)
-            {
-                Requests.Add(body.Split('&').Select(p => p.Split('=', 2)).ToDictionary(p => Uri.UnescapeDataString(p[0]), p => Uri.UnescapeDataString(p[1].Replace('+', ' '))));
-            }
-            if (Hold is { } hold)
-            {
-                await hold.Task.WaitAsync(cancellationToken);
-            }
-            var json = Refuse is { } refusal
-                ? JsonSerializer.Serialize(new { error = refusal.Error, error_description = refusal.Description })
-                : JsonSerializer.Serialize(new { access_token = $"token-{Interlocked.Increment(ref issued)}", token_type = "Bearer", expires_in = 900, scope = "statistics.report" });
-            return new HttpResponseMessage(Refuse is null ? HttpStatusCode.OK : HttpStatusCode.BadRequest)
-            {
-                Content = new StringContent(json, Encoding.UTF8, "application/json"),
-            };
-        }
     }
 }

@@ -104,6 +104,9 @@ public class TokenAndAccessTests(ExchangeServer server)
         Assert.Equal("unauthorized_client", refused.Error);
 
         await admin.Admin.EnableAuthorityAsync(new EnableAuthorityRequest { AuthorityId = id, Reason = "agreement renewed" });
+        // The client remembers the refusal for a few seconds (so a refused client does not ask on every
+        // call); told that the authority is enabled again, it asks at once.
+        client.Tokens.Invalidate();
         await client.Statistics.ListIndicatorsAsync(new ListIndicatorsRequest());
     }
 

@@ -119,6 +119,9 @@ internal static class GlobalOptions
                 o.PrivateKeyPem = file.PrivateKeyPem;
                 o.KeyId = file.KeyId;
                 o.Scopes.Add(Scopes.Admin);
+                // An operator at a terminal is better told within a second that the server is down than
+                // kept waiting out the whole deadline, which the library now retries for by default.
+                o.MaxAttempts = 4;
             });
         }
         catch (ArgumentException e)

@@ -10,9 +10,10 @@ namespace Exchange.Client.Internal;
 /// attempt, so every retry of the call carries the same id and the server stores the write once. The
 /// id goes into a copy: the caller's request object is never changed, so reusing it for another
 /// write never turns that write into a silent duplicate. When the server answers UNAUTHENTICATED, the
-/// cached tokens are dropped so the next call gets a new one.
+/// cached tokens are dropped so the next call gets a new one. With <c>waitForReady</c>, every call
+/// waits for the server to be reachable instead of failing at once.
 /// </summary>
-internal sealed class CallDefaultsInterceptor(TimeSpan defaultDeadline, Action invalidateTokens) : Interceptor
+internal sealed class CallDefaultsInterceptor(TimeSpan defaultDeadline, Action invalidateTokens, bool waitForReady = false) : Interceptor
 {
     public override AsyncUnaryCall<TResponse> AsyncUnaryCall<TRequest, TResponse>(TRequest request, ClientInterceptorContext<TRequest, TResponse> context, AsyncUnaryCallContinuation<TRequest, TResponse> continuation)
     {
@@ -35,19 +36,19 @@ internal sealed class CallDefaultsInterceptor(TimeSpan defaultDeadline, Action i
 
     public override AsyncServerStreamingCall<TResponse> AsyncServerStreamingCall<TRequest, TResponse>(TRequest request, ClientInterceptorContext<TRequest, TResponse> context, AsyncServerStreamingCallContinuation<TRequest, TResponse> continuation)
     {
-        var call = continuation(WithRequestId(request), context);
+        var call = continuation(WithRequestId(request), WithWaitForReady(context));
         return new AsyncServerStreamingCall<TResponse>(new ObservedStream<TResponse>(call.ResponseStream, this), call.ResponseHeadersAsync, call.GetStatus, call.GetTrailers, call.Dispose);
     }
 
     public override AsyncClientStreamingCall<TRequest, TResponse> AsyncClientStreamingCall<TRequest, TResponse>(ClientInterceptorContext<TRequest, TResponse> context, AsyncClientStreamingCallContinuation<TRequest, TResponse> continuation)
     {
-        var call = continuation(context);
+        var call = continuation(WithWaitForReady(context));
         return new AsyncClientStreamingCall<TRequest, TResponse>(call.RequestStream, ObserveAsync(call.ResponseAsync), call.ResponseHeadersAsync, call.GetStatus, call.GetTrailers, call.Dispose);
     }
 
     public override AsyncDuplexStreamingCall<TRequest, TResponse> AsyncDuplexStreamingCall<TRequest, TResponse>(ClientInterceptorContext<TRequest, TResponse> context, AsyncDuplexStreamingCallContinuation<TRequest, TResponse> continuation)
     {
-        var call = continuation(context);
+        var call = continuation(WithWaitForReady(context));
         return new AsyncDuplexStreamingCall<TRequest, TResponse>(call.RequestStream, new ObservedStream<TResponse>(call.ResponseStream, this), call.ResponseHeadersAsync, call.GetStatus, call.GetTrailers, call.Dispose);
     }
 
@@ -94,9 +95,19 @@ internal sealed class CallDefaultsInterceptor(TimeSpan defaultDeadline, Action i
     // one taken from a test's clock would already have passed, or lie hours ahead.
     private ClientInterceptorContext<TRequest, TResponse> WithDeadline<TRequest, TResponse>(ClientInterceptorContext<TRequest, TResponse> context)
         where TRequest : class
-        where TResponse : class =>
-        context.Options.Deadline is null
+        where TResponse : class
+    {
+        context = WithWaitForReady(context);
+        return context.Options.Deadline is null
             ? new ClientInterceptorContext<TRequest, TResponse>(context.Method, context.Host, context.Options.WithDeadline(DateTime.UtcNow + defaultDeadline))
+            : context;
+    }
+
+    private ClientInterceptorContext<TRequest, TResponse> WithWaitForReady<TRequest, TResponse>(ClientInterceptorContext<TRequest, TResponse> context)
+        where TRequest : class
+        where TResponse : class =>
+        waitForReady && !context.Options.IsWaitForReady
+            ? new ClientInterceptorContext<TRequest, TResponse>(context.Method, context.Host, context.Options.WithWaitForReady(true))
             : context;
 
     /// <summary>The request itself when it needs no id, else a copy carrying a new one.</summary>

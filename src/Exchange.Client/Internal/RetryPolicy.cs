@@ -1,6 +1,5 @@
 using Exchange.V1;
 using Grpc.Core;
-using Grpc.Net.Client.Configuration;
 
 namespace Exchange.Client.Internal;
 
@@ -18,23 +17,8 @@ internal static class RetryPolicies
             .Where(m => !m.IsClientStreaming && !m.IsServerStreaming)
             .Where(m => ReadPrefixes.Any(p => m.Name.StartsWith(p, StringComparison.Ordinal)) || m.InputType.FindFieldByName("request_id") is not null);
 
-    public static ServiceConfig Create(int maxAttempts)
-    {
-        var config = new MethodConfig
-        {
-            RetryPolicy = new RetryPolicy
-            {
-                MaxAttempts = maxAttempts,
-                InitialBackoff = TimeSpan.FromMilliseconds(200),
-                MaxBackoff = TimeSpan.FromSeconds(5),
-                BackoffMultiplier = 2,
-                RetryableStatusCodes = { StatusCode.Unavailable },
-            },
-        };
-        foreach (var method in IdempotentMethods())
-        {
-            config.Names.Add(new MethodName { Service = method.Service.FullName, Method = method.Name });
-        }
-        return new ServiceConfig { MethodConfigs = { config } };
-    }
+    private static readonly HashSet<string> Idempotent = [.. IdempotentMethods().Select(m => $"/{m.Service.FullName}/{m.Name}")];
+
+    /// <summary>Whether a call of <paramref name="method"/> may be sent again after it failed.</summary>
+    public static bool IsIdempotent(IMethod method) => method.Type == MethodType.Unary && Idempotent.Contains(method.FullName);
 }
