@@ -49,8 +49,11 @@ public class TokenRefusalLogTests(SqliteServer server) : IClassFixture<SqliteSer
         var revokedLines = RefusalLines(id).Skip(unknownLines.Length).ToArray();
 
         // The caller learns nothing that tells the two apart.
-        Assert.Equal(unknown.StatusCode, revoked.StatusCode);
-        Assert.Equal(unknown.Status.Detail, revoked.Status.Detail);
+        Assert.Equal(StatusCode.Unauthenticated, unknown.StatusCode);
+        Assert.Equal(StatusCode.Unauthenticated, revoked.StatusCode);
+        Assert.All(new[] { unknown, revoked }, refusal => Assert.Contains("invalid_client (Client authentication failed.)", refusal.Status.Detail, StringComparison.Ordinal));
+        Assert.DoesNotContain("revoked", revoked.Status.Detail, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("registered", unknown.Status.Detail, StringComparison.OrdinalIgnoreCase);
         // The operator does.
         Assert.NotEmpty(unknownLines);
         Assert.All(unknownLines, line => Assert.Contains("\"never-registered\", which is not registered", line, StringComparison.Ordinal));
