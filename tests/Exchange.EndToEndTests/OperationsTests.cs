@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Net;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Exchange.EndToEndTests;
 
@@ -45,5 +47,43 @@ public class ServerCommandLineTests
         Assert.Contains("Exchange:Tokens:Issuer", await output, StringComparison.Ordinal);
         Assert.DoesNotContain("listening", await output, StringComparison.OrdinalIgnoreCase);
         Assert.Equal("", await errors);
+    }
+}
+
+/// <summary>Data Protection keys outlive the process: kept owner-only in the data directory, found by the next server on it.</summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class DataProtectionKeyTests : IAsyncDisposable
+{
+    private readonly string root = Path.Combine(Path.GetTempPath(), $"exchange-e2e-{Guid.NewGuid():N}");
+
+    public ValueTask DisposeAsync()
+    {
+        if (Directory.Exists(root))
+        {
+            Directory.Delete(root, recursive: true);
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    [Fact]
+    public async Task What_one_server_protects_the_next_server_on_the_directory_can_read()
+    {
+        string protectedText;
+        await using (var first = new SqliteServerOnDirectory(root))
+        {
+            await first.InitializeAsync();
+            var protector = first.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("test");
+            protectedText = protector.Protect("kept across restarts");
+        }
+        var keys = Path.Combine(root, "exchange", "data-protection-keys");
+        var files = Directory.GetFiles(keys, "*.xml");
+        Assert.NotEmpty(files);
+        Assert.All(files, file => Assert.Equal(Exchange.Contracts.OwnerOnlyFile.Mode, File.GetUnixFileMode(file)));
+
+        await using var second = new SqliteServerOnDirectory(root);
+        await second.InitializeAsync();
+        var reader = second.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("test");
+        Assert.Equal("kept across restarts", reader.Unprotect(protectedText));
+        Assert.DoesNotContain(second.Logs, line => line.Contains("ephemeral", StringComparison.OrdinalIgnoreCase));
     }
 }
