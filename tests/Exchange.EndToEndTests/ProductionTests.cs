@@ -82,32 +82,23 @@ public sealed class CleartextProductionServer() : ProductionServer(DefaultIssuer
 public class ProductionTests(ProductionServer server) : IClassFixture<ProductionServer>
 {
     [Fact]
-    public async Task Server_outside_development_without_a_tls_endpoint_refuses_to_start()
-    {
-        var cleartext = new CleartextProductionServer();
-        try
-        {
-            var error = await Assert.ThrowsAnyAsync<Exception>(cleartext.InitializeAsync);
-            Assert.Contains("needs a TLS endpoint", Errors.AllMessages(error), StringComparison.Ordinal);
-        }
-        finally
-        {
-            await cleartext.DisposeAsync();
-        }
-    }
+    public Task Server_outside_development_without_a_tls_endpoint_refuses_to_start() =>
+        RefusesToStartAsync(new CleartextProductionServer(), "needs a TLS endpoint");
 
     [Fact]
-    public async Task Server_outside_development_without_an_issuer_refuses_to_start()
+    public Task Server_outside_development_without_an_issuer_refuses_to_start() =>
+        RefusesToStartAsync(new IssuerlessProductionServer(), "Exchange:Tokens:Issuer");
+
+    private static async Task RefusesToStartAsync(ProductionServer misconfigured, string namedInTheError)
     {
-        var issuerless = new IssuerlessProductionServer();
         try
         {
-            var error = await Assert.ThrowsAnyAsync<Exception>(issuerless.InitializeAsync);
-            Assert.Contains("Exchange:Tokens:Issuer", Errors.AllMessages(error), StringComparison.Ordinal);
+            var error = await Assert.ThrowsAnyAsync<Exception>(misconfigured.InitializeAsync);
+            Assert.Contains(namedInTheError, Errors.AllMessages(error), StringComparison.Ordinal);
         }
         finally
         {
-            await issuerless.DisposeAsync();
+            await misconfigured.DisposeAsync();
         }
     }
 
