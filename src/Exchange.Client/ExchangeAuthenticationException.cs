@@ -36,4 +36,10 @@ public sealed class ExchangeAuthenticationException : Exception
     /// refusal, so a revoked key does not send one token request per call. Null when not known.
     /// </summary>
     public DateTimeOffset? NextAttemptAt { get; }
+
+    /// <summary>
+    /// When a person's token exchange was refused because the person has no membership: the person
+    /// reference an administrator registers the person by. Null otherwise.
+    /// </summary>
+    public string? PersonReference { get; init; }
 }

@@ -40,11 +40,18 @@ public sealed class ExchangeClient : IDisposable
         var tokens = Tokens;
         var credentials = CallCredentials.FromInterceptor(async (context, metadata) =>
         {
-            var provider = context.ServiceUrl.EndsWith("/" + AccountService.Descriptor.FullName, StringComparison.Ordinal) ? accountTokens.Value : tokens;
             AccessToken token;
             try
             {
-                token = await provider.GetTokenAsync(context.CancellationToken).ConfigureAwait(false);
+                if (options.AccessTokenSource is { } source)
+                {
+                    token = await source(context.CancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    var provider = context.ServiceUrl.EndsWith("/" + AccountService.Descriptor.FullName, StringComparison.Ordinal) ? accountTokens.Value : tokens;
+                    token = await provider.GetTokenAsync(context.CancellationToken).ConfigureAwait(false);
+                }
             }
             catch (ExchangeAuthenticationException e)
             {
@@ -85,6 +92,7 @@ public sealed class ExchangeClient : IDisposable
         Referrals = new ReferralService.ReferralServiceClient(invoker);
         Admin = new AdminService.AdminServiceClient(invoker);
         Account = new AccountService.AccountServiceClient(invoker);
+        Members = new MemberService.MemberServiceClient(invoker);
     }
 
     private const string AccountScope = "account";
@@ -165,6 +173,9 @@ public sealed class ExchangeClient : IDisposable
     /// credential in its options — so after rotating, create a new client with the new credential.
     /// </summary>
     public AccountService.AccountServiceClient Account { get; }
+
+    /// <summary>The people who act for authorities in the web app, and their roles (operators, and a person's local administrator).</summary>
+    public MemberService.MemberServiceClient Members { get; }
 
     /// <inheritdoc />
     public void Dispose()

@@ -68,6 +68,14 @@ public sealed class ExchangeClientOptions
 
     private List<string> scopes = [];
 
+    /// <summary>
+    /// Where each call's access token comes from instead of this client's own credential: for a web
+    /// app calling for a logged-in person with a <see cref="PersonToken"/> it keeps per person
+    /// (<see cref="ExchangeTokenProvider.ExchangePersonTokenAsync"/>). When set, <see cref="ClientId"/>
+    /// and the credential settings are not needed. Not bound from configuration.
+    /// </summary>
+    public Func<CancellationToken, ValueTask<AccessToken>>? AccessTokenSource { get; set; }
+
     /// <summary>The token endpoint; defaults to <c>/connect/token</c> on <see cref="Address"/>.</summary>
     public Uri? TokenEndpoint { get; set; }
 
@@ -198,6 +206,10 @@ public sealed class ExchangeClientOptions
             {
                 yield return $"ExchangeClientOptions: {uri} is cleartext HTTP; use https (http only for a server on this machine).";
             }
+        }
+        if (AccessTokenSource is not null)
+        {
+            yield break;
         }
         if (string.IsNullOrWhiteSpace(ClientId))
         {

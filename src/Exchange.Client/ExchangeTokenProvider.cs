@@ -167,6 +167,83 @@ public sealed class ExchangeTokenProvider : IDisposable
         return new CachedToken(token, token.ExpiresAt - margin);
     }
 
+    /// <summary>
+    /// Exchanges a logged-in person's OpenID Connect ID token for a short-lived token of the authority
+    /// the person is a member of (RFC 8693), authenticating as this client (a web app party). Not
+    /// cached: the caller keeps the result per person until shortly before it expires.
+    /// </summary>
+    /// <param name="idToken">The ID token the county's identity provider issued to the web app for the person.</param>
+    /// <param name="authorityId">The authority to act for; null for the person's only (or first) membership.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <exception cref="ExchangeAuthenticationException">
+    /// The token endpoint refused: <c>invalid_grant</c> when the ID token is not accepted or the person
+    /// has no membership (then <see cref="ExchangeAuthenticationException.PersonReference"/> is set),
+    /// <c>invalid_client</c> when this client's own credential is not.
+    /// </exception>
+    /// <exception cref="HttpRequestException">The token endpoint could not be reached.</exception>
+    public async Task<PersonToken> ExchangePersonTokenAsync(string idToken, string? authorityId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(idToken);
+        var credential = await signer.CurrentAsync(cancellationToken).ConfigureAwait(false);
+        var now = options.TimeProvider.GetUtcNow();
+        using var activity = Telemetry.Source.StartActivity(ExchangeClientDiagnostics.TokenActivityName, ActivityKind.Client);
+        activity?.SetTag(Telemetry.ClientIdTag, options.ClientId);
+        activity?.SetTag("server.address", TokenEndpoint.Host);
+        var request = new TokenExchangeTokenRequest
+        {
+            Address = TokenEndpoint.ToString(),
+            ClientId = options.ClientId,
+            SubjectToken = idToken,
+            SubjectTokenType = PersonTokenExchange.IdTokenType,
+            Scope = options.Scopes.Count == 0 ? null : string.Join(' ', options.Scopes),
+            ClientCredentialStyle = ClientCredentialStyle.PostBody,
+        };
+        if (!string.IsNullOrEmpty(authorityId))
+        {
+            request.Parameters.Add(PersonTokenExchange.AuthorityParameter, authorityId);
+        }
+        if (credential.Assertion is { } assertion)
+        {
+            request.ClientAssertion = new ClientAssertion
+            {
+                Type = OidcConstants.ClientAssertionTypes.JwtBearer,
+                Value = await assertion(now.UtcDateTime, cancellationToken).ConfigureAwait(false),
+            };
+        }
+        else
+        {
+            request.ClientSecret = options.ClientSecret;
+        }
+        var response = await http.RequestTokenExchangeTokenAsync(request, cancellationToken).ConfigureAwait(false);
+        if (response.IsError)
+        {
+            if (response.ErrorType == ResponseErrorType.Exception && response.Exception is not null)
+            {
+                Outcome(activity, "unreachable", response.Exception.GetType().FullName);
+                Log.TokenEndpointUnreachable(logger, options.ClientId, response.Exception);
+                throw new HttpRequestException($"The Exchange token endpoint {TokenEndpoint} could not be reached: {response.Exception.Message}", response.Exception);
+            }
+            var (error, description) = OAuthError(response.Raw) ?? (response.Error ?? $"http_{(int)response.HttpStatusCode}", response.ErrorDescription);
+            Outcome(activity, "refused", error);
+            throw new ExchangeAuthenticationException(error, description)
+            {
+                PersonReference = response.TryGet(PersonTokenExchange.PersonReferenceParameter),
+            };
+        }
+        Outcome(activity, "issued", null);
+        var scopes = (response.Scope ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var token = new AccessToken(response.AccessToken!, now + TimeSpan.FromSeconds(response.ExpiresIn), scopes);
+        static IReadOnlyList<string> List(string? value) => (value ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return new PersonToken(
+            token,
+            response.TryGet("exchange_authority_id") ?? "",
+            response.TryGet("exchange_authority_name") ?? "",
+            response.TryGet("exchange_member_id") ?? "",
+            response.TryGet("exchange_member_name") ?? "",
+            List(response.TryGet("exchange_roles")),
+            List(response.TryGet("exchange_other_authorities")));
+    }
+
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     private void Outcome(Activity? activity, string outcome, string? error)

@@ -20,11 +20,17 @@ public static class Scopes
     /// </summary>
     public const string Account = "account";
 
+    /// <summary>
+    /// The members of the caller's own authority (MemberService): carried only by a token issued for a
+    /// person with the local administrator role. Never granted, never issued to an authority's system.
+    /// </summary>
+    public const string Members = "members";
+
     /// <summary>The scopes an operator grants.</summary>
     public static readonly IReadOnlyList<string> Grantable = [StatisticsReport, StatisticsRead, ReferralsSend, ReferralsReceive, Admin];
 
     /// <summary>Every scope the token endpoint knows.</summary>
-    public static readonly IReadOnlyList<string> All = [.. Grantable, Account];
+    public static readonly IReadOnlyList<string> All = [.. Grantable, Account, Members];
 
     public static bool IsGrantable(string scope) => Grantable.Contains(scope, StringComparer.Ordinal);
 }
