@@ -32,7 +32,7 @@ internal static class DemoSeed
         // A second operator, so that break glass (two operators) can be tried; in production operators come from configuration.
         Demo("exchange-operator-2", "Exchange operators (second operator, demo)", PartyKind.Operator, "2021009994"),
         // The web app (src/Exchange.Web), which exchanges its people's ID tokens; it reads its credential from dev-credentials/.
-        Demo("exchange-web", "Exchange web app (demo)", PartyKind.WebApp, "2021009994"),
+        Demo("exchange-web", "Exchange web app (demo)", PartyKind.WebApp, "2021009986"),
     ];
 
     /// <summary>

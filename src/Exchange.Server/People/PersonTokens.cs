@@ -93,6 +93,8 @@ public sealed partial class PersonTokens(ExchangeDbContext db, AuditLog audit, T
         Issued(logger, authority.Id, member.Id, webApp.Id, string.Join(' ', scopes));
         return new PersonTokenDecision(new ClaimsPrincipal(identity), null, null, new Dictionary<string, object?>
         {
+            // OpenIddict leaves scope out of a token exchange's response; the web app needs to know what its person may do.
+            [Parameters.Scope] = string.Join(' ', scopes),
             ["exchange_authority_id"] = authority.Id,
             ["exchange_authority_name"] = authority.Name,
             ["exchange_member_id"] = member.Id,

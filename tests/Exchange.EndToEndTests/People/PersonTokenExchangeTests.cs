@@ -33,7 +33,10 @@ public sealed class PeopleServer : ExchangeServer
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
-        await IdentityProvider.DisposeAsync();
+        if (IdentityProvider is not null)
+        {
+            await IdentityProvider.DisposeAsync();
+        }
     }
 
     /// <summary>The demo web app party's client, which exchanges people's ID tokens.</summary>
@@ -74,7 +77,7 @@ public class PersonTokenExchangeTests(PeopleServer server) : IClassFixture<Peopl
         Assert.True(person.Token.ExpiresAt <= DateTimeOffset.UtcNow.AddMinutes(6));
 
         using var client = server.AsPerson(person);
-        await client.Referrals.ListReferralsAsync(new ListReferralsRequest());
+        await client.Referrals.ListReferralsAsync(new ListReferralsRequest { Box = ReferralBox.Inbox });
         var refused = await Assert.ThrowsAsync<RpcException>(() => client.Statistics.ListIndicatorsAsync(new ListIndicatorsRequest()).ResponseAsync);
         Assert.Equal(StatusCode.PermissionDenied, refused.StatusCode);
     }
@@ -134,16 +137,16 @@ public class PersonTokenExchangeTests(PeopleServer server) : IClassFixture<Peopl
         var person = await server.LogInAsync("kramfors-handlaggare");
         using var client = server.AsPerson(person);
 
-        var read = await client.Referrals.GetReferralAsync(new GetReferralRequest { ReferralId = sent.Referral.ReferralId });
+        var read = await client.Referrals.GetReferralAsync(new GetReferralRequest { ReferralId = sent.Referral.Id });
 
         Assert.Equal(ReferralTestData.GivenName, read.Referral.Subject.GivenName);
         using var admin = server.Operator();
         var events = (await admin.Admin.ListAuditEventsAsync(new ListAuditEventsRequest { PageSize = 200 })).Events;
-        var readEvent = Assert.Single(events, e => e.Action == "referral.read" && e.TargetId == sent.Referral.ReferralId);
+        var readEvent = Assert.Single(events, e => e.Action == "referral.read" && e.TargetId == sent.Referral.Id);
         Assert.Equal("kramfors-kommun", readEvent.ActorAuthorityId);
         Assert.Equal(person.MemberId, readEvent.ActorMemberId);
         // The sender's own system acted without a person.
-        Assert.Equal("", Assert.Single(events, e => e.Action == "referral.sent" && e.TargetId == sent.Referral.ReferralId).ActorMemberId);
+        Assert.Equal("", Assert.Single(events, e => e.Action == "referral.sent" && e.TargetId == sent.Referral.Id).ActorMemberId);
         // The person is part of each event's hash: the chain still verifies.
         Assert.True((await admin.Admin.VerifyAuditLogAsync(new VerifyAuditLogRequest())).Intact);
     }
@@ -207,10 +210,10 @@ public class PersonTokenExchangeTests(PeopleServer server) : IClassFixture<Peopl
         });
         var person = await server.LogInAsync(subject);
         using var client = server.AsPerson(person);
-        await client.Referrals.ListReferralsAsync(new ListReferralsRequest());
+        await client.Referrals.ListReferralsAsync(new ListReferralsRequest { Box = ReferralBox.Inbox });
 
         await op.Members.UpdateMemberRolesAsync(new UpdateMemberRolesRequest { MemberId = added.Member.MemberId, Roles = { MemberRole.CaseWorker, MemberRole.Analyst } });
-        var changed = await Assert.ThrowsAsync<RpcException>(() => client.Referrals.ListReferralsAsync(new ListReferralsRequest()).ResponseAsync);
+        var changed = await Assert.ThrowsAsync<RpcException>(() => client.Referrals.ListReferralsAsync(new ListReferralsRequest { Box = ReferralBox.Inbox }).ResponseAsync);
         Assert.Equal(StatusCode.Unauthenticated, changed.StatusCode);
 
         var renewed = await server.LogInAsync(subject);

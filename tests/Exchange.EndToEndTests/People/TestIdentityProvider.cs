@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -29,7 +30,9 @@ public sealed class TestIdentityProvider : IAsyncDisposable
     public static async Task<TestIdentityProvider> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
+        // The test's folder holds the exchange server's appsettings (with its Kestrel endpoints): none of it is this IdP's.
+        builder.Configuration.Sources.Clear();
+        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
         var app = builder.Build();
         var idp = new TestIdentityProvider(app);
         app.MapGet("/.well-known/openid-configuration", () => Results.Json(new Dictionary<string, object>
