@@ -32,7 +32,7 @@ pids+=($!)
 
 # The web app reads its credential, which the server writes on its first start once it listens.
 for _ in $(seq 1 240); do
-  [ -f "$data/dev-credentials/exchange-web.json" ] && curl -fs "$server_url/readyz" >/dev/null 2>&1 && break
+  [ -f "$data/dev-credentials/exchange-web.json" ] && curl -fs --http2-prior-knowledge "$server_url/readyz" >/dev/null 2>&1 && break
   kill -0 "${pids[0]}" 2>/dev/null || { echo "The server stopped:" >&2; cat "$logs/server.log" >&2; exit 1; }
   sleep 0.5
 done
