@@ -80,10 +80,17 @@ public sealed class WebSystem : IAsyncLifetime
     public async Task<IPage> LogInAsync(string personName)
     {
         var page = await NewPageAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Logga in" }).First.ClickAsync();
+        await page.GetByTestId("login").ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = $"Logga in som {personName}" }).ClickAsync();
         await WaitForCircuitAsync(page);
         return page;
+    }
+
+    /// <summary>Goes to a page of the web app (a full load, so a new circuit) and waits until it is interactive.</summary>
+    public async Task OpenAsync(IPage page, string path)
+    {
+        await page.GotoAsync(new Uri(WebAddress, path).ToString());
+        await WaitForCircuitAsync(page);
     }
 
     /// <summary>Waits until the page's Blazor circuit is interactive: the web app's marker, never a fixed time.</summary>

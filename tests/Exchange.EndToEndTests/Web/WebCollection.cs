@@ -1,0 +1,8 @@
+namespace Exchange.EndToEndTests.Web;
+
+/// <summary>The browser tests share one running system (<see cref="WebSystem"/>) and run one after another.</summary>
+[CollectionDefinition(Name)]
+public sealed class WebCollection : ICollectionFixture<WebSystem>
+{
+    public const string Name = "Web system";
+}
