@@ -48,6 +48,7 @@ public static class AdminApp
         root.Subcommands.Add(AuthorityCommands.Build());
         root.Subcommands.Add(CredentialCommands.Build());
         root.Subcommands.Add(GrantCommands.Build());
+        root.Subcommands.Add(MemberCommands.Build());
         root.Subcommands.Add(IndicatorCommands.Build());
         root.Subcommands.Add(ReferralCommands.Build());
         root.Subcommands.Add(AuditCommands.Build());

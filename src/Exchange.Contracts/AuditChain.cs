@@ -14,7 +14,7 @@ public static class AuditChain
 
     /// <summary>Hex SHA-256 over the event's fields and the previous event's hash; <paramref name="outcome"/> is "Succeeded" or "Denied".</summary>
     public static string Hash(long sequence, DateTimeOffset time, string actorAuthorityId, string action, string targetType, string targetId,
-        string outcome, string previousHash, string subjectAuthorityId, int count, string reason)
+        string outcome, string previousHash, string subjectAuthorityId, int count, string reason, string actorMemberId = "")
     {
         var canonical = string.Join('\n',
             sequence.ToString(CultureInfo.InvariantCulture),
@@ -26,6 +26,16 @@ public static class AuditChain
             // hash as they did. Ids never contain a line break and a reason is refused with one, so
             // the two forms cannot collide.
             canonical = string.Join('\n', canonical, subjectAuthorityId, count.ToString(CultureInfo.InvariantCulture), reason);
+        }
+        if (actorMemberId.Length > 0)
+        {
+            // The acting person came later still: an event with one always carries the fields before it,
+            // so it cannot hash like an event without.
+            if (subjectAuthorityId.Length == 0 && count == 1 && reason.Length == 0)
+            {
+                canonical = string.Join('\n', canonical, subjectAuthorityId, count.ToString(CultureInfo.InvariantCulture), reason);
+            }
+            canonical = string.Join('\n', canonical, "member", actorMemberId);
         }
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }

@@ -4,6 +4,7 @@ using Exchange.Server.Authorization;
 using Exchange.Server.Bootstrap;
 using Exchange.Server.Hosting;
 using Exchange.Server.Identity;
+using Exchange.Server.People;
 using Exchange.Server.Referrals;
 using Exchange.Server.Statistics;
 using Exchange.Server.Storage;
@@ -22,6 +23,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 builder.AddExchangeStorage();
 builder.AddExchangeAudit();
 builder.AddExchangeIdentity();
+builder.AddExchangePeople();
 builder.AddExchangeAuthorization();
 builder.AddExchangeAdmin();
 builder.AddExchangeBootstrap();

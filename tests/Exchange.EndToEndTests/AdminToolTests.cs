@@ -209,6 +209,27 @@ public class AdminToolTests(ExchangeServer server)
         Assert.Contains("No operator credential", noCredential.Error);
     }
 
+    [Fact]
+    public async Task Operator_registers_a_person_by_reference_changes_the_roles_and_removes_the_membership()
+    {
+        var reference = Exchange.Server.People.PersonReference.Format(Exchange.Server.People.PersonReference.Of("https://idp.example.se", Guid.NewGuid().ToString("N")));
+        var add = await Run("member", "add", "timra-kommun", "--person", reference, "--name", "Tove Handläggare", "--role", "case-worker");
+        Assert.Equal(0, add.ExitCode);
+        var memberId = System.Text.RegularExpressions.Regex.Match(add.Output, @"member (m-[0-9a-f]{16})").Groups[1].Value;
+        Assert.NotEmpty(memberId);
+
+        var roles = await Run("member", "roles", memberId, "--role", "case-worker", "--role", "analyst");
+        Assert.Equal(0, roles.ExitCode);
+        var list = await Run("member", "list", "timra-kommun");
+        Assert.Contains(list.Output.Split('\n'), line => line.Contains(memberId, StringComparison.Ordinal) && line.Contains("case-worker, analyst", StringComparison.Ordinal) && line.Contains(reference, StringComparison.Ordinal));
+
+        var badRole = await Run("member", "add", "timra-kommun", "--person", reference, "--name", "X", "--role", "boss");
+        Assert.Equal(2, badRole.ExitCode);
+        var remove = await Run("member", "remove", memberId);
+        Assert.Equal(0, remove.ExitCode);
+        Assert.DoesNotContain(memberId, (await Run("member", "list", "timra-kommun")).Output, StringComparison.Ordinal);
+    }
+
     private Task<(int ExitCode, string Output, string Error)> Run(params string[] args) => AdminTool.RunAsync(server.Root, args);
 }
 

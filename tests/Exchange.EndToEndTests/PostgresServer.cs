@@ -32,7 +32,7 @@ public static class PostgresCluster
         return output.Result.Trim().Split('\n')[^1];
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {

@@ -40,7 +40,7 @@ internal static class AuditArchive
             }
             var outcome = e.Outcome == AuditOutcome.Succeeded ? "Succeeded" : "Denied";
             walk.Next(e.Sequence, e.PreviousHash, e.Hash, AuditChain.Hash(e.Sequence, e.Time.ToDateTimeOffset(), e.ActorAuthorityId, e.Action, e.TargetType,
-                e.TargetId, outcome, e.PreviousHash, e.SubjectAuthorityId, e.Count, e.Reason));
+                e.TargetId, outcome, e.PreviousHash, e.SubjectAuthorityId, e.Count, e.Reason, e.ActorMemberId));
             hashes[e.Sequence] = e.Hash;
         }
 

@@ -35,6 +35,37 @@ public sealed record AuditRecord(string ActorAuthorityId, string Action, string 
 
     /// <summary>Why, as the actor gave it (checked to hold no personnummer); empty when none was asked for.</summary>
     public string Reason { get; init; } = "";
+
+    /// <summary>
+    /// The member who acted for the actor authority; null takes the person of the call being served
+    /// (<see cref="AuditActor"/>), so that no audited action of a person can be written without them.
+    /// </summary>
+    public string? ActorMemberId { get; init; }
+}
+
+/// <summary>
+/// The person (membership) a call is served for, set by the access interceptor for the length of the
+/// call. Every audit event the call writes for its own authority names the person.
+/// </summary>
+public static class AuditActor
+{
+    private static readonly AsyncLocal<(string AuthorityId, string MemberId)?> Current = new();
+
+    public static IDisposable Enter(string authorityId, string memberId)
+    {
+        var previous = Current.Value;
+        Current.Value = (authorityId, memberId);
+        return new Exit(previous);
+    }
+
+    /// <summary>The member acting for <paramref name="authorityId"/> in this call, or empty.</summary>
+    public static string MemberActingFor(string authorityId) =>
+        Current.Value is { } actor && actor.AuthorityId == authorityId ? actor.MemberId : "";
+
+    private sealed class Exit((string, string)? previous) : IDisposable
+    {
+        public void Dispose() => Current.Value = previous;
+    }
 }
 
 /// <summary>
@@ -106,6 +137,7 @@ public sealed class AuditLog(TimeProvider time, StoreChanges? changes = null)
                     Outcome = record.Outcome,
                     Count = record.Count,
                     Reason = record.Reason,
+                    ActorMemberId = record.ActorMemberId ?? AuditActor.MemberActingFor(record.ActorAuthorityId),
                     PreviousHash = previousHash,
                     Hash = "",
                 };
@@ -132,7 +164,7 @@ public sealed class AuditLog(TimeProvider time, StoreChanges? changes = null)
         new(value.UtcTicks - value.UtcTicks % 10, TimeSpan.Zero);
 
     public static string ComputeHash(AuditEventEntity e) => AuditChain.Hash(e.Sequence, e.Time, e.ActorAuthorityId, e.Action, e.TargetType, e.TargetId,
-        e.Outcome.ToString(), e.PreviousHash, e.SubjectAuthorityId, e.Count, e.Reason);
+        e.Outcome.ToString(), e.PreviousHash, e.SubjectAuthorityId, e.Count, e.Reason, e.ActorMemberId);
 
     /// <summary>Checks the chain in order; returns the first broken sequence number, or null when intact.</summary>
     public static long? FindBreak(IEnumerable<AuditEventEntity> eventsInOrder)

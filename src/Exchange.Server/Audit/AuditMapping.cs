@@ -21,6 +21,7 @@ public static class AuditMapping
         SubjectAuthorityId = e.SubjectAuthorityId,
         Count = e.Count,
         Reason = e.Reason,
+        ActorMemberId = e.ActorMemberId,
     };
 
     public static V1.AuditCheckpoint ToProto(this AuditCheckpoint c) => new()

@@ -20,29 +20,33 @@ public sealed class AccessInterceptor(ScopeRequirements scopes, CallerAdmission 
 
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
-        await AdmitAsync(context);
+        using var actor = ActingPerson(await AdmitAsync(context));
         return await continuation(request, context);
     }
 
     public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        await AdmitAsync(context);
+        using var actor = ActingPerson(await AdmitAsync(context));
         return await continuation(requestStream, context);
     }
 
     public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        await AdmitAsync(context);
+        using var actor = ActingPerson(await AdmitAsync(context));
         await continuation(request, responseStream, context);
     }
 
     public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        await AdmitAsync(context);
+        using var actor = ActingPerson(await AdmitAsync(context));
         await continuation(requestStream, responseStream, context);
     }
 
-    private async Task AdmitAsync(ServerCallContext context)
+    /// <summary>Names the person behind the call, if any, in every audit event the call writes.</summary>
+    private static IDisposable? ActingPerson(Caller? caller) =>
+        caller?.MemberId is { } memberId ? AuditActor.Enter(caller.AuthorityId, memberId) : null;
+
+    private async Task<Caller?> AdmitAsync(ServerCallContext context)
     {
         var httpContext = context.GetHttpContext();
         // The canonical method comes from the endpoint routing matched, not from the request path:
@@ -50,7 +54,7 @@ public sealed class AccessInterceptor(ScopeRequirements scopes, CallerAdmission 
         var method = httpContext.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>()?.Method;
         if (method is not null && ScopeRequirements.IsOpen(method.ServiceName))
         {
-            return;
+            return null;
         }
         var methodName = method?.FullName ?? "unknown";
         var user = httpContext.User;
@@ -83,6 +87,7 @@ public sealed class AccessInterceptor(ScopeRequirements scopes, CallerAdmission 
             throw new RpcException(new Status(StatusCode.PermissionDenied, decision.Refusal!));
         }
         context.SetCaller(decision.Caller!);
+        return decision.Caller;
     }
 }
 

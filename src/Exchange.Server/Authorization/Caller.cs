@@ -4,7 +4,12 @@ using Grpc.Core;
 namespace Exchange.Server.Authorization;
 
 /// <summary>The authenticated authority behind a call, as checked against the store for this call.</summary>
-public sealed record Caller(string AuthorityId, PartyKind Kind, IReadOnlyList<string> AreaCodes, IReadOnlySet<string> Scopes)
+/// <param name="AuthorityId">The authority, from its token.</param>
+/// <param name="Kind">The authority's kind.</param>
+/// <param name="AreaCodes">The areas (county or kommun codes) the authority covers.</param>
+/// <param name="Scopes">The scopes the call may use: the token's, within valid grants (and a person's roles).</param>
+/// <param name="MemberId">The person's membership when a person acts for the authority through the web app; null for the authority's own system.</param>
+public sealed record Caller(string AuthorityId, PartyKind Kind, IReadOnlyList<string> AreaCodes, IReadOnlySet<string> Scopes, string? MemberId = null)
 {
     public bool Has(string scope) => Scopes.Contains(scope);
 }

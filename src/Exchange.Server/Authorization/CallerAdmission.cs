@@ -48,11 +48,27 @@ public sealed class CallerAdmission(ExchangeDbContext db, AdmissionCache cache, 
         var scopes = UsableScopes(authority, grants, time.GetUtcNow())
             .Where(principal.HasScope)
             .ToHashSet(StringComparer.Ordinal);
+        var memberId = principal.GetClaim(TokenClaims.Member);
+        if (memberId is not null)
+        {
+            // A person's token: the membership is read on every call, so that removing a person or
+            // changing their roles ends what they may do at once, not when the token expires.
+            var member = await db.Members.AsNoTracking().FirstOrDefaultAsync(m => m.Id == memberId, cancellationToken);
+            if (member is null || member.AuthorityId != authority.Id
+                || principal.GetClaim(TokenClaims.MemberVersion) != member.Version.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            {
+                return new Admission(null, authorityId, "The person's membership has changed or ended; get a new token.", TokenRevoked: true);
+            }
+            scopes = MemberRoles.UsableScopes(member.Roles, UsableScopes(authority, grants, time.GetUtcNow()));
+            scopes.RemoveWhere(s => !principal.HasScope(s));
+        }
         if (!tokenScopes.Any(scopes.Contains))
         {
-            return new Admission(null, authorityId, "The authority holds no valid grant for this call.");
+            return new Admission(null, authorityId, memberId is null
+                ? "The authority holds no valid grant for this call."
+                : "Neither the person's roles nor the authority's grants allow this call.");
         }
-        return new Admission(new Caller(authority.Id, authority.Kind, authority.AreaCodes, scopes), authorityId, null);
+        return new Admission(new Caller(authority.Id, authority.Kind, authority.AreaCodes, scopes, memberId), authorityId, null);
     }
 
     /// <summary>

@@ -15,6 +15,7 @@ public sealed class ScopeRequirements
         ReferralService.Descriptor,
         AdminService.Descriptor,
         AccountService.Descriptor,
+        MemberService.Descriptor,
     ];
 
     private readonly FrozenDictionary<string, string[]> scopesByPath = Services

@@ -31,7 +31,55 @@ internal static class DemoSeed
         Demo("kvinnojouren-sundsvall", "Kvinnojouren i Sundsvall", PartyKind.Shelter, "8024000005", "2281"),
         // A second operator, so that break glass (two operators) can be tried; in production operators come from configuration.
         Demo("exchange-operator-2", "Exchange operators (second operator, demo)", PartyKind.Operator, "2021009994"),
+        // The web app (src/Exchange.Web), which exchanges its people's ID tokens; it reads its credential from dev-credentials/.
+        Demo("exchange-web", "Exchange web app (demo)", PartyKind.WebApp, "2021009986"),
     ];
+
+    /// <summary>
+    /// The development IdP's test persons (src/Exchange.DevIdp, by subject) and their memberships; the
+    /// person without one shows what such a person sees.
+    /// </summary>
+    public static readonly IReadOnlyList<(string Subject, string AuthorityId, string Name, MemberRoleKind[] Roles)> Members =
+    [
+        ("kramfors-handlaggare", "kramfors-kommun", "Karin Berg", [MemberRoleKind.CaseWorker]),
+        ("polis-handlaggare", "polisregion-nord", "Per Lind", [MemberRoleKind.CaseWorker]),
+        ("sundsvall-handlaggare", "sundsvall-kommun", "Sara Ek", [MemberRoleKind.CaseWorker]),
+        ("kramfors-admin", "kramfors-kommun", "Klas Holm", [MemberRoleKind.LocalAdministrator]),
+        ("lansstyrelsen-analytiker", "lansstyrelsen-vasternorrland", "Lena Sjö", [MemberRoleKind.Analyst]),
+        ("operator", OperatorOptions.DefaultAuthorityId, "Olle Strand", [MemberRoleKind.Operator]),
+    ];
+
+    /// <summary>Registers <see cref="Members"/> with the configured identity provider (Exchange:People), once.</summary>
+    public static async Task SeedMembersAsync(IServiceProvider services, People.PeopleOptions people, CancellationToken cancellationToken)
+    {
+        if (!people.Enabled)
+        {
+            return;
+        }
+        var db = services.GetRequiredService<ExchangeDbContext>();
+        var audit = services.GetRequiredService<AuditLog>();
+        foreach (var (subject, authorityId, name, roles) in Members)
+        {
+            var reference = People.PersonReference.Of(people.NormalisedIssuer, subject);
+            if (!await db.Authorities.AnyAsync(a => a.Id == authorityId, cancellationToken)
+                || await db.Members.AnyAsync(m => m.AuthorityId == authorityId && m.PersonReference == reference, cancellationToken))
+            {
+                continue;
+            }
+            var member = new MemberEntity
+            {
+                Id = "m-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)),
+                AuthorityId = authorityId,
+                PersonReference = reference,
+                DisplayName = name,
+                Roles = [.. roles],
+                CreatedAt = services.GetRequiredService<TimeProvider>().GetUtcNow(),
+                CreatedByAuthorityId = SystemActors.DemoSeed,
+            };
+            db.Members.Add(member);
+            await audit.SaveWithAuditAsync(db, new AuditRecord(SystemActors.DemoSeed, "member.added", "member", member.Id) { SubjectAuthorityId = authorityId }, cancellationToken);
+        }
+    }
 
     public static async Task SeedAsync(IServiceProvider services, string serverAddress, string directory, ILogger logger, CancellationToken cancellationToken)
     {

@@ -19,7 +19,9 @@ public sealed class OperatorOptions
 
     /// <summary>The operator authority's id (its client_id).</summary>
     [RegularExpression("^[a-z][a-z0-9-]{2,62}$", ErrorMessage = "AuthorityId must be 3–63 lower-case letters, digits and '-', starting with a letter.")]
-    public string AuthorityId { get; set; } = "exchange-operator";
+    public string AuthorityId { get; set; } = DefaultAuthorityId;
+
+    public const string DefaultAuthorityId = "exchange-operator";
 
     public string Name { get; set; } = "Exchange operators";
 
@@ -133,6 +135,7 @@ internal sealed class OperatorBootstrap(
         if (environment.IsDevelopment() && demo.Value.Seed)
         {
             await DemoSeed.SeedAsync(services, address, Path.Combine(dataDirectory, "dev-credentials"), logger, cancellationToken);
+            await DemoSeed.SeedMembersAsync(services, services.GetRequiredService<IOptions<People.PeopleOptions>>().Value, cancellationToken);
             if (demo.Value.Statistics)
             {
                 await DemoStatistics.SeedAsync(services, logger, cancellationToken);

@@ -138,6 +138,7 @@ public static class GrpcExtensions
         Exchange(app.MapGrpcService<ReferralGrpcService>());
         Exchange(app.MapGrpcService<AdminGrpcService>());
         Exchange(app.MapGrpcService<AccountGrpcService>());
+        Exchange(app.MapGrpcService<People.MemberGrpcService>());
         app.MapGrpcHealthChecksService();
         // For load balancers that speak HTTP: liveness runs no check (the process answers), readiness
         // the database's. Open, as grpc.health.v1 is; they say nothing but Healthy or Unhealthy.

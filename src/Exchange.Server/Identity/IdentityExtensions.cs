@@ -29,6 +29,11 @@ public static class IdentityExtensions
             {
                 options.SetTokenEndpointUris(TokenEndpoint.Path.TrimStart('/'));
                 options.AllowClientCredentialsFlow();
+                // People act through a web app party, which exchanges their ID token (People/PersonTokens).
+                options.AllowTokenExchangeFlow();
+                // The token endpoint decides who may use which grant (only a web app may exchange), so
+                // authorities registered before token exchange existed need no new permission.
+                options.IgnoreGrantTypePermissions();
                 options.RegisterScopes([.. Scopes.All]);
                 // Grants, not OpenIddict's static permissions, decide which scopes an authority gets.
                 options.IgnoreScopePermissions();
@@ -51,6 +56,7 @@ public static class IdentityExtensions
                 options.DisableTokenStorage();
                 options.AddEventHandler(ClientAssertionHandler.Descriptor);
                 options.AddEventHandler(ClientAuthenticationFailureHandler.Descriptor);
+                options.AddEventHandler(People.PersonSubjectTokenHandler.Descriptor);
                 var aspNetCore = options.UseAspNetCore().EnableTokenEndpointPassthrough();
                 if (tokens.AllowCleartext)
                 {

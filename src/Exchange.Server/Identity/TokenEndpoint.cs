@@ -31,9 +31,9 @@ internal static class TokenEndpoint
     {
         var request = context.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenIddict request cannot be retrieved.");
-        if (!request.IsClientCredentialsGrantType())
+        if (!request.IsClientCredentialsGrantType() && !request.IsTokenExchangeGrantType())
         {
-            return Refuse(Errors.UnsupportedGrantType, "Only the client_credentials grant is supported.");
+            return Refuse(Errors.UnsupportedGrantType, "Only the client_credentials grant, and token exchange for a web app, are supported.");
         }
 
         var authorityId = request.ClientId!;
@@ -53,6 +53,14 @@ internal static class TokenEndpoint
         {
             IdentityLog.TokenRefused(logger, authorityId, "credential revoked");
             return Refuse(Errors.InvalidClient, "The credential has been revoked.");
+        }
+
+        if (request.IsTokenExchangeGrantType())
+        {
+            var decision = await context.RequestServices.GetRequiredService<People.PersonTokens>().DecideAsync(context, authority, request, context.RequestAborted);
+            return decision.Principal is { } person
+                ? Results.SignIn(person, new AuthenticationProperties(new Dictionary<string, string?>(), decision.Parameters.ToDictionary()), OpenIddictServerAspNetCoreDefaults.AuthenticationScheme)
+                : Refuse(decision.Error!, decision.Description!, decision.Parameters);
         }
 
         var usable = await CallerAdmission.UsableScopesAsync(db, authority, time.GetUtcNow(), context.RequestAborted);
@@ -103,13 +111,13 @@ internal static class TokenEndpoint
         return null;
     }
 
-    private static IResult Refuse(string error, string description) =>
+    private static IResult Refuse(string error, string description, IReadOnlyDictionary<string, object?>? parameters = null) =>
         Results.Forbid(
             new AuthenticationProperties(new Dictionary<string, string?>
             {
                 [OpenIddictServerAspNetCoreConstants.Properties.Error] = error,
                 [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
-            }),
+            }, parameters?.ToDictionary() ?? []),
             [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
 }
 

@@ -4,6 +4,7 @@ using Exchange.Server.Validation;
 using Microsoft.AspNetCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using OpenIddict.Abstractions;
 using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using static OpenIddict.Server.OpenIddictServerEvents;
@@ -68,6 +69,11 @@ internal sealed partial class ClientAuthenticationFailureHandler(TimeProvider ti
         var authentication = context.Transaction.GetProperty<ProcessAuthenticationContext>(typeof(ProcessAuthenticationContext).FullName!);
         if (authentication is not { IsRejected: true } && context.Error != Errors.InvalidClient)
         {
+            return;
+        }
+        if (authentication is { IsRejected: true, Error: Errors.InvalidGrant or Errors.InvalidRequest } && context.Request?.IsTokenExchangeGrantType() == true)
+        {
+            // The client authenticated; the person's ID token it presented did not pass (People/PersonSubjectTokenHandler).
             return;
         }
         var reason = authentication is { IsRejected: true } ? authentication.ErrorDescription ?? authentication.Error : context.Response.ErrorDescription;

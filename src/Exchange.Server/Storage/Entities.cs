@@ -9,6 +9,9 @@ public enum PartyKind
     County = 4,
     Shelter = 5,
     Operator = 6,
+
+    /// <summary>A web app through which people act for their authorities: holds no grant, only exchanges its people's ID tokens.</summary>
+    WebApp = 7,
 }
 
 public sealed class AuthorityEntity
@@ -223,6 +226,9 @@ public sealed class AuditEventEntity
 
     /// <summary>Why, as the actor gave it; empty when none was asked for.</summary>
     public string Reason { get; set; } = "";
+
+    /// <summary>The member (a person acting for the actor authority through the web app) who acted; empty when the authority's system did.</summary>
+    public string ActorMemberId { get; set; } = "";
     public required string PreviousHash { get; set; }
     public required string Hash { get; set; }
 }
@@ -370,4 +376,32 @@ public sealed class AdmissionStampEntity
 
     public int Id { get; set; }
     public long Version { get; set; }
+}
+
+/// <summary>
+/// A person's membership of an authority: who may act for it in the web app, with which roles. The
+/// person is known only by a reference derived from the identity provider's issuer and identifier.
+/// </summary>
+public sealed class MemberEntity
+{
+    /// <summary>"m-" and 16 base32 characters; the audit names the person by it.</summary>
+    public required string Id { get; set; }
+    public required string AuthorityId { get; set; }
+    public required string PersonReference { get; set; }
+    public required string DisplayName { get; set; }
+    public List<MemberRoleKind> Roles { get; set; } = [];
+
+    /// <summary>Raised with every change of roles: a person's token names the version it was issued at.</summary>
+    public int Version { get; set; } = 1;
+    public DateTimeOffset CreatedAt { get; set; }
+    public required string CreatedByAuthorityId { get; set; }
+    public string CreatedByMemberId { get; set; } = "";
+}
+
+public enum MemberRoleKind
+{
+    CaseWorker = 1,
+    Analyst = 2,
+    LocalAdministrator = 3,
+    Operator = 4,
 }

@@ -22,6 +22,7 @@ public abstract class ExchangeDbContext(DbContextOptions options) : DbContext(op
     public DbSet<ReferralEntity> Referrals => Set<ReferralEntity>();
     public DbSet<ReferralEventEntity> ReferralEvents => Set<ReferralEventEntity>();
     public DbSet<AdmissionStampEntity> AdmissionStamps => Set<AdmissionStampEntity>();
+    public DbSet<MemberEntity> Members => Set<MemberEntity>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -50,6 +51,22 @@ public abstract class ExchangeDbContext(DbContextOptions options) : DbContext(op
             e.Property(c => c.Origin).HasConversion<string>().HasMaxLength(20);
             e.HasIndex(c => c.AuthorityId);
             e.HasOne<AuthorityEntity>().WithMany().HasForeignKey(c => c.AuthorityId);
+        });
+
+        modelBuilder.Entity<MemberEntity>(e =>
+        {
+            e.ToTable("members");
+            e.HasKey(m => m.Id);
+            e.Property(m => m.Id).HasMaxLength(18);
+            e.Property(m => m.AuthorityId).HasMaxLength(63);
+            e.Property(m => m.PersonReference).HasMaxLength(20);
+            e.Property(m => m.DisplayName).HasMaxLength(200);
+            e.Property(m => m.CreatedByAuthorityId).HasMaxLength(63);
+            e.Property(m => m.CreatedByMemberId).HasMaxLength(18);
+            // One membership per person and authority; the token exchange finds a person's by reference.
+            e.HasIndex(m => new { m.AuthorityId, m.PersonReference }).IsUnique();
+            e.HasIndex(m => m.PersonReference);
+            e.HasOne<AuthorityEntity>().WithMany().HasForeignKey(m => m.AuthorityId);
         });
 
         modelBuilder.Entity<GrantEntity>(e =>
@@ -171,6 +188,7 @@ public abstract class ExchangeDbContext(DbContextOptions options) : DbContext(op
             e.Property(a => a.TargetId).HasMaxLength(200);
             e.Property(a => a.Outcome).HasConversion<string>().HasMaxLength(20);
             e.Property(a => a.Reason).HasMaxLength(500);
+            e.Property(a => a.ActorMemberId).HasMaxLength(18).HasDefaultValue("");
             e.Property(a => a.PreviousHash).HasMaxLength(64);
             e.Property(a => a.Hash).HasMaxLength(64);
             e.HasIndex(a => a.ActorAuthorityId);

@@ -19,6 +19,7 @@ public static class KindMapping
         AuthorityKind.County => PartyKind.County,
         AuthorityKind.Shelter => PartyKind.Shelter,
         AuthorityKind.Operator => PartyKind.Operator,
+        AuthorityKind.WebApp => PartyKind.WebApp,
         _ => null,
     };
 
@@ -30,6 +31,7 @@ public static class KindMapping
         PartyKind.County => AuthorityKind.County,
         PartyKind.Shelter => AuthorityKind.Shelter,
         PartyKind.Operator => AuthorityKind.Operator,
+        PartyKind.WebApp => AuthorityKind.WebApp,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "A stored kind the contract has no name for."),
     };
 }

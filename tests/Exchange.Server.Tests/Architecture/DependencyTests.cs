@@ -28,6 +28,7 @@ public class DependencyTests
     [InlineData("Bootstrap")]
     [InlineData("Configuration")]
     [InlineData("Identity")]
+    [InlineData("People")]
     [InlineData("Referrals")]
     [InlineData("Statistics")]
     [InlineData("Storage")]
@@ -41,6 +42,7 @@ public class DependencyTests
         Types().That().Are(Folder("Authorization")).Should()
             .NotDependOnAny(Folder("Account")).AndShould().NotDependOnAny(Folder("Admin")).AndShould().NotDependOnAny(Folder("Bootstrap"))
             .AndShould().NotDependOnAny(Folder("Identity")).AndShould().NotDependOnAny(Folder("Referrals")).AndShould().NotDependOnAny(Folder("Statistics"))
+            .AndShould().NotDependOnAny(Folder("People"))
             .Check(Server);
 
     [Fact]

@@ -143,3 +143,55 @@ public class AuditHashTests
         Assert.Equal(3, new[] { plain, AuditLog.ComputeHash(withSubject), AuditLog.ComputeHash(counted) }.Distinct().Count());
     }
 }
+
+public class AuditActorTests : IAsyncLifetime
+{
+    private readonly TestStore store = new();
+
+    public Task InitializeAsync() => store.InitializeAsync();
+
+    public Task DisposeAsync() => store.DisposeAsync();
+
+    [Fact]
+    public async Task An_event_of_a_call_a_person_made_names_the_person_and_the_person_is_part_of_its_hash()
+    {
+        var log = new AuditLog(TimeProvider.System);
+        await using (var db = store.Create())
+        {
+            using (Exchange.Server.Audit.AuditActor.Enter("kramfors-kommun", "m-0123456789abcdef"))
+            {
+                await log.SaveWithAuditAsync(db, new AuditRecord("kramfors-kommun", "referral.read", "referral", "r1"), default);
+                // The server acting during the same call is not the person.
+                await log.SaveWithAuditAsync(db, new AuditRecord("exchange", "referral.erased", "referral", "r1"), default);
+            }
+            await log.SaveWithAuditAsync(db, new AuditRecord("kramfors-kommun", "referral.read", "referral", "r2"), default);
+        }
+        await using var reader = store.Create();
+        var events = reader.AuditEvents.OrderBy(e => e.Sequence).ToList();
+
+        Assert.Equal(["m-0123456789abcdef", "", ""], events.Select(e => e.ActorMemberId));
+        Assert.Null(AuditLog.FindBreak(events));
+        var forged = events.Select(e => new AuditEventEntity
+        {
+            Sequence = e.Sequence, Time = e.Time, ActorAuthorityId = e.ActorAuthorityId, SubjectAuthorityId = e.SubjectAuthorityId, Action = e.Action,
+            TargetType = e.TargetType, TargetId = e.TargetId, Outcome = e.Outcome, Count = e.Count, Reason = e.Reason,
+            ActorMemberId = e.ActorMemberId, PreviousHash = e.PreviousHash, Hash = e.Hash,
+        }).ToList();
+        // Blaming another person (or nobody) for a read breaks the chain.
+        forged[0].ActorMemberId = "m-fedcba9876543210";
+        Assert.Equal(1, AuditLog.FindBreak(forged));
+        forged[0].ActorMemberId = "";
+        Assert.Equal(1, AuditLog.FindBreak(forged));
+    }
+
+    [Fact]
+    public void An_event_without_a_person_hashes_as_events_did_before_people()
+    {
+        var time = DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        var before = Exchange.Contracts.AuditChain.Hash(1, time, "op", "grant.created", "grant", "g1", "Succeeded", AuditLog.GenesisHash, "", 1, "");
+        var withPerson = Exchange.Contracts.AuditChain.Hash(1, time, "op", "grant.created", "grant", "g1", "Succeeded", AuditLog.GenesisHash, "", 1, "", "m-0123456789abcdef");
+
+        Assert.Equal(before, Exchange.Contracts.AuditChain.Hash(1, time, "op", "grant.created", "grant", "g1", "Succeeded", AuditLog.GenesisHash, "", 1, "", ""));
+        Assert.NotEqual(before, withPerson);
+    }
+}

@@ -25,7 +25,9 @@ public class KindPolicyTests
     [Fact]
     public void Typical_grants_are_always_eligible()
     {
-        foreach (var kind in Enum.GetValues<PartyKind>())
+        // A web app holds no grant: it only exchanges its people's ID tokens.
+        Assert.Empty(KindPolicy.EligibleScopes(PartyKind.WebApp));
+        foreach (var kind in Enum.GetValues<PartyKind>().Where(k => k != PartyKind.WebApp))
         {
             Assert.NotEmpty(KindPolicy.TypicalScopes(kind));
             Assert.All(KindPolicy.TypicalScopes(kind), scope => Assert.True(KindPolicy.MayHold(kind, scope), $"{kind} {scope}"));
@@ -36,7 +38,7 @@ public class KindPolicyTests
     public void Every_exchange_rpc_declares_known_scopes()
     {
         var rules = new ScopeRequirements();
-        Assert.Equal(5 + 7 + 24 + 5, rules.Paths.Count()); // statistics, referrals, admin, account
+        Assert.Equal(5 + 7 + 24 + 5 + 4, rules.Paths.Count()); // statistics, referrals, admin, account, members
         foreach (var path in rules.Paths)
         {
             var scopes = rules.RequiredScopes(path);

@@ -25,6 +25,8 @@ public class LogMessageTests
         "indicator", "county", "method", "problem", "file",
         // The server's own listening address (no issuer configured): configuration, not a person.
         "address",
+        // A membership's random id and a web app party's authority id: never the person's name or identifier.
+        "memberId", "webAppId",
     ];
 
     private static IEnumerable<MethodInfo> LogMessages() => ServerAssembly.GetTypes()

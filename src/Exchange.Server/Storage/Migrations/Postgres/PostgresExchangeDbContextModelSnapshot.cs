@@ -58,6 +58,13 @@ namespace Exchange.Server.Storage.Migrations.Postgres
                         .HasMaxLength(63)
                         .HasColumnType("character varying(63)");
 
+                    b.Property<string>("ActorMemberId")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(18)
+                        .HasColumnType("character varying(18)")
+                        .HasDefaultValue("");
+
                     b.Property<int>("Count")
                         .HasColumnType("integer");
 
@@ -405,6 +412,57 @@ namespace Exchange.Server.Storage.Migrations.Postgres
                     b.HasKey("Code");
 
                     b.ToTable("indicators", (string)null);
+                });
+
+            modelBuilder.Entity("Exchange.Server.Storage.MemberEntity", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(18)
+                        .HasColumnType("character varying(18)");
+
+                    b.Property<string>("AuthorityId")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedByAuthorityId")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)");
+
+                    b.Property<string>("CreatedByMemberId")
+                        .IsRequired()
+                        .HasMaxLength(18)
+                        .HasColumnType("character varying(18)");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("PersonReference")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.PrimitiveCollection<int[]>("Roles")
+                        .IsRequired()
+                        .HasColumnType("integer[]");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PersonReference");
+
+                    b.HasIndex("AuthorityId", "PersonReference")
+                        .IsUnique();
+
+                    b.ToTable("members", (string)null);
                 });
 
             modelBuilder.Entity("Exchange.Server.Storage.ReferralEntity", b =>
@@ -964,6 +1022,15 @@ namespace Exchange.Server.Storage.Migrations.Postgres
                         });
 
                     b.Navigation("Dimensions");
+                });
+
+            modelBuilder.Entity("Exchange.Server.Storage.MemberEntity", b =>
+                {
+                    b.HasOne("Exchange.Server.Storage.AuthorityEntity", null)
+                        .WithMany()
+                        .HasForeignKey("AuthorityId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Exchange.Server.Storage.ReferralEntity", b =>

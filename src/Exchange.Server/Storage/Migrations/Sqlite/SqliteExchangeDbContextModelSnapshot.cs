@@ -52,6 +52,13 @@ namespace Exchange.Server.Storage.Migrations.Sqlite
                         .HasMaxLength(63)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ActorMemberId")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(18)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("");
+
                     b.Property<int>("Count")
                         .HasColumnType("INTEGER");
 
@@ -399,6 +406,57 @@ namespace Exchange.Server.Storage.Migrations.Sqlite
                     b.HasKey("Code");
 
                     b.ToTable("indicators", (string)null);
+                });
+
+            modelBuilder.Entity("Exchange.Server.Storage.MemberEntity", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(18)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AuthorityId")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedByAuthorityId")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedByMemberId")
+                        .IsRequired()
+                        .HasMaxLength(18)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PersonReference")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("Roles")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PersonReference");
+
+                    b.HasIndex("AuthorityId", "PersonReference")
+                        .IsUnique();
+
+                    b.ToTable("members", (string)null);
                 });
 
             modelBuilder.Entity("Exchange.Server.Storage.ReferralEntity", b =>
@@ -952,6 +1010,15 @@ namespace Exchange.Server.Storage.Migrations.Sqlite
                         });
 
                     b.Navigation("Dimensions");
+                });
+
+            modelBuilder.Entity("Exchange.Server.Storage.MemberEntity", b =>
+                {
+                    b.HasOne("Exchange.Server.Storage.AuthorityEntity", null)
+                        .WithMany()
+                        .HasForeignKey("AuthorityId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Exchange.Server.Storage.ReferralEntity", b =>
