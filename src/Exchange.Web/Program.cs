@@ -3,7 +3,8 @@ using Exchange.Web.Hosting;
 using Exchange.Web.People;
 using Exchange.Web.Referrals;
 
-var builder = WebApplication.CreateBuilder(args);
+// The content root is the app's own folder, so that `dotnet Exchange.Web.dll` from anywhere finds its settings.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 builder.AddWebHosting();
 builder.AddPeople();
@@ -17,6 +18,7 @@ app.UseAuthorization();
 app.UseAntiforgery();
 app.MapPeople();
 app.MapStaticAssets();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+// frame-ancestors is in the app's own Content-Security-Policy ('none'); Blazor's extra header ('self') is not needed.
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
 
 app.Run();

@@ -82,9 +82,11 @@ public static class PeopleExtensions
             });
         builder.Services.AddAuthorization();
         builder.Services.AddCascadingAuthenticationState();
-        builder.Services.AddAntiforgery(o => o.Cookie.SecurePolicy = CookieSecurePolicy.Always);
-
         var development = builder.Environment.IsDevelopment();
+        // Antiforgery refuses to issue a Secure cookie over http at all (unlike the session cookie, which
+        // browsers accept from http://localhost): Development on http://localhost gets SameAsRequest.
+        builder.Services.AddAntiforgery(o => o.Cookie.SecurePolicy = development ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always);
+
         builder.Services.AddOptions<ExchangeConnectionOptions>().Bind(builder.Configuration.GetSection(ExchangeConnectionOptions.Section))
             .PostConfigure(o =>
             {
