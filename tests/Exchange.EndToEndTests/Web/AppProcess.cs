@@ -37,7 +37,11 @@ internal sealed class AppProcess : IAsyncDisposable
     public static async Task<AppProcess> StartAsync(string project, int port, IReadOnlyDictionary<string, string?> environment)
     {
         var address = new Uri($"http://localhost:{port}/");
-        var start = new ProcessStartInfo("dotnet", [Assembly(project), "--urls", $"http://localhost:{port}"])
+        // Not a project reference: its appsettings would be copied over the server's in this test's folder.
+        // Building the solution (dotnet test Exchange.sln) builds it.
+        var assembly = Assembly(project);
+        Assert.True(File.Exists(assembly), $"{assembly} is missing: build the solution first (dotnet build Exchange.sln).");
+        var start = new ProcessStartInfo("dotnet", [assembly, "--urls", $"http://localhost:{port}"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -9,7 +9,7 @@ namespace Exchange.EndToEndTests.Web;
 /// Case workers in a real browser (headless Chromium) against the real server, web app and
 /// development IdP: the referral inbox, the outbox, and what a person may not see.
 /// </summary>
-[Collection(WebCollection.Name)]
+[Collection(SharedWebSystem.Name)]
 [Trait("Category", "Browser")]
 public partial class ReferralInboxBrowserTests(WebSystem system)
 {
@@ -34,21 +34,24 @@ public partial class ReferralInboxBrowserTests(WebSystem system)
         var row = karin.Locator($"[data-testid='referral-row'][data-referral-id='{id}']");
         await Expect(row).ToBeVisibleAsync();
         await Expect(karin.GetByTestId("unread-count")).ToHaveTextAsync((unreadBefore + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await WebSystem.ScreenshotAsync(karin, "inbox");
 
         await row.GetByRole(AriaRole.Link).ClickAsync();
         await Expect(karin.GetByTestId("subject")).ToContainTextAsync(ReferralTestData.GivenName);
         await WebSystem.AssertAccessibleAsync(karin, "a referral");
+        await WebSystem.ScreenshotAsync(karin, "referral");
         // The person's data is on the page, never in its address or title.
         Assert.DoesNotContain(ReferralTestData.Personnummer, karin.Url, StringComparison.Ordinal);
         Assert.DoesNotContain(ReferralTestData.FamilyName, await karin.TitleAsync(), StringComparison.Ordinal);
         await karin.GetByTestId("accept").ClickAsync();
-        await Expect(karin.GetByTestId("referral-status")).ToContainTextAsync(new Regex("accepter", RegexOptions.IgnoreCase));
+        await Expect(karin.GetByTestId("referral-status")).ToContainTextAsync("Accepterad");
 
         var per = await system.LogInAsync("Per Lind");
         await system.OpenAsync(per, "/utkorg");
         await Expect(per.Locator($"[data-testid='outbox-row'][data-referral-id='{id}'] [data-testid='outbox-status']"))
-            .ToContainTextAsync(new Regex("accepter", RegexOptions.IgnoreCase));
+            .ToContainTextAsync("Accepterad");
         await WebSystem.AssertAccessibleAsync(per, "the outbox");
+        await WebSystem.ScreenshotAsync(per, "outbox");
 
         // The audit says which person read it.
         using var op = system.Server.Operator();
@@ -77,6 +80,7 @@ public partial class ReferralInboxBrowserTests(WebSystem system)
         await Expect(ulla.GetByTestId("no-membership")).ToBeVisibleAsync();
         await Expect(ulla.GetByTestId("person-reference")).ToHaveTextAsync(PersonReferencePattern());
         await WebSystem.AssertAccessibleAsync(ulla, "the no-membership page");
+        await WebSystem.ScreenshotAsync(ulla, "no-membership");
         foreach (var path in new[] { "/inkorg", "/utkorg", "/medlemmar" })
         {
             await system.OpenAsync(ulla, path);
@@ -119,6 +123,7 @@ public partial class ReferralInboxBrowserTests(WebSystem system)
 
         await Expect(karin.GetByTestId("protected-identity")).ToBeVisibleAsync();
         await WebSystem.AssertAccessibleAsync(karin, "a referral with protected identity");
+        await WebSystem.ScreenshotAsync(karin, "protected-identity");
     }
 
     [Fact]
@@ -136,12 +141,13 @@ public partial class ReferralInboxBrowserTests(WebSystem system)
         var storage = await karin.EvaluateAsync<string>("() => JSON.stringify(localStorage) + JSON.stringify(sessionStorage)");
         Assert.DoesNotContain(ReferralTestData.GivenName, storage, StringComparison.Ordinal);
         Assert.DoesNotContain(ReferralTestData.Personnummer, storage, StringComparison.Ordinal);
-        var cookies = await karin.Context.CookiesAsync();
-        Assert.All(cookies.Where(c => c.Domain == "localhost" && !c.Name.StartsWith("exchange-devidp", StringComparison.Ordinal)), c =>
-        {
-            Assert.True(c.HttpOnly, $"{c.Name} is readable by scripts");
-            Assert.True(c.Secure, $"{c.Name} is not Secure");
-        });
+        var cookies = (await karin.Context.CookiesAsync()).Where(c => !c.Name.StartsWith("exchange-devidp", StringComparison.Ordinal)).ToList();
+        Assert.All(cookies, c => Assert.True(c.HttpOnly, $"{c.Name} is readable by scripts"));
+        // The session: Secure even here. (The antiforgery cookie, which holds no session, is Secure outside
+        // Development; over a developer's http://localhost ASP.NET Core will not set it Secure.)
+        var session = Assert.Single(cookies, c => c.Name == "exchange-web");
+        Assert.True(session.Secure, "the session cookie is not Secure");
+        Assert.Equal(SameSiteAttribute.Lax, session.SameSite);
     }
 
     [Fact]
@@ -152,15 +158,18 @@ public partial class ReferralInboxBrowserTests(WebSystem system)
         await page.GetByTestId("login").ClickAsync();
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Logga in som Karin Berg" })).ToBeVisibleAsync();
         await WebSystem.AssertAccessibleAsync(page, "the development IdP's login page");
+        await WebSystem.ScreenshotAsync(page, "development-idp");
         await page.GetByRole(AriaRole.Button, new() { Name = "Logga in som Klas Holm" }).ClickAsync();
         await WebSystem.WaitForCircuitAsync(page);
         await WebSystem.AssertAccessibleAsync(page, "the start page");
         await system.OpenAsync(page, "/medlemmar");
         await Expect(page.GetByTestId("member-row").First).ToBeVisibleAsync();
         await WebSystem.AssertAccessibleAsync(page, "the members page");
+        await WebSystem.ScreenshotAsync(page, "members");
         var per = await system.LogInAsync("Per Lind");
         await system.OpenAsync(per, "/utkorg/ny");
         await WebSystem.AssertAccessibleAsync(per, "the new referral form");
+        await WebSystem.ScreenshotAsync(per, "new-referral");
     }
 
     [GeneratedRegex("^[A-Z2-7]{5}-[A-Z2-7]{5}-[A-Z2-7]{5}-[A-Z2-7]{5}$")]

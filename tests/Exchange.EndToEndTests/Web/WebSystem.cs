@@ -56,6 +56,12 @@ public sealed class WebSystem : IAsyncLifetime
         });
         Server = new DevIdpTrustingServer($"http://localhost:{idpPort}/");
         await Server.InitializeAsync();
+        // The demo seed writes the web app party's credential once the server listens.
+        for (var waited = 0; !File.Exists(Server.DemoCredentialPath("exchange-web")); waited++)
+        {
+            Assert.True(waited < 600, "The server wrote no credential for the web app:" + Environment.NewLine + string.Join(Environment.NewLine, Server.Logs));
+            await Task.Delay(100);
+        }
         web = await AppProcess.StartAsync("Exchange.Web", webPort, new Dictionary<string, string?>
         {
             ["Oidc__Authority"] = $"http://localhost:{idpPort}",
@@ -69,7 +75,7 @@ public sealed class WebSystem : IAsyncLifetime
     /// <summary>A fresh browser context (its own cookies) with a page on the web app's start page.</summary>
     public async Task<IPage> NewPageAsync()
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { Locale = "sv-SE" });
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { Locale = "sv-SE", ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(30_000);
         await page.GotoAsync(WebAddress.ToString());
@@ -96,6 +102,19 @@ public sealed class WebSystem : IAsyncLifetime
     /// <summary>Waits until the page's Blazor circuit is interactive: the web app's marker, never a fixed time.</summary>
     public static Task WaitForCircuitAsync(IPage page) =>
         page.Locator("#circuit-ready[data-ready='true']").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+
+    /// <summary>
+    /// Saves a screenshot of the page as <c>{name}.png</c> when <c>EXCHANGE_SCREENSHOT_DIRECTORY</c> is
+    /// set: how the screenshots in docs/ are made (docs/web.md says how).
+    /// </summary>
+    public static async Task ScreenshotAsync(IPage page, string name)
+    {
+        if (Environment.GetEnvironmentVariable("EXCHANGE_SCREENSHOT_DIRECTORY") is { Length: > 0 } directory)
+        {
+            Directory.CreateDirectory(directory);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(directory, name + ".png"), FullPage = true });
+        }
+    }
 
     /// <summary>Runs axe-core on the page and fails on any serious or critical WCAG 2.1 A/AA violation.</summary>
     public static async Task AssertAccessibleAsync(IPage page, string where)

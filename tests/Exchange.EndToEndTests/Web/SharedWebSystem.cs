@@ -2,7 +2,7 @@ namespace Exchange.EndToEndTests.Web;
 
 /// <summary>The browser tests share one running system (<see cref="WebSystem"/>) and run one after another.</summary>
 [CollectionDefinition(Name)]
-public sealed class WebCollection : ICollectionFixture<WebSystem>
+public sealed class SharedWebSystem : ICollectionFixture<WebSystem>
 {
     public const string Name = "Web system";
 }
