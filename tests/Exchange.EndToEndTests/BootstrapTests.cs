@@ -55,8 +55,10 @@ public class BootstrapTests(ExchangeServer server)
     public void Every_demo_party_of_the_design_has_a_credential_file()
     {
         var ids = Directory.GetFiles(Path.Combine(server.DataDirectory, "dev-credentials")).Select(Path.GetFileNameWithoutExtension).ToList();
-        Assert.Equal(12, ids.Count);
+        Assert.Equal(13, ids.Count);
         Assert.Contains(ExchangeServer.SecondOperatorId, ids);
+        // The web app party, for the web app in Development.
+        Assert.Contains("exchange-web", ids);
         Assert.Contains("polisregion-nord", ids);
         Assert.Contains("lansstyrelsen-vasternorrland", ids);
         Assert.Contains("kvinnojouren-sundsvall", ids);

@@ -60,7 +60,7 @@ internal static class DemoSeed
         var audit = services.GetRequiredService<AuditLog>();
         foreach (var (subject, authorityId, name, roles) in Members)
         {
-            var reference = People.PersonReference.Of(people.NormalisedIssuer, subject);
+            var reference = PersonReference.Of(people.NormalisedIssuer, subject);
             if (!await db.Authorities.AnyAsync(a => a.Id == authorityId, cancellationToken)
                 || await db.Members.AnyAsync(m => m.AuthorityId == authorityId && m.PersonReference == reference, cancellationToken))
             {

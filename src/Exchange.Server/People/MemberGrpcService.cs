@@ -1,3 +1,4 @@
+using Exchange.Contracts;
 using Exchange.Server.Authorization;
 using Exchange.Server.Storage;
 using Exchange.Server.Validation;

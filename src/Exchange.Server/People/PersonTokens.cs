@@ -1,3 +1,4 @@
+using Exchange.Contracts;
 using System.Security.Claims;
 using System.Text.Json;
 using Exchange.Server.Audit;

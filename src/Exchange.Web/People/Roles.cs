@@ -28,12 +28,3 @@ public static class Roles
         _ => "Okänd roll",
     };
 }
-
-/// <summary>The scopes a person's token may carry, which decide what the pages offer.</summary>
-public static class Scopes
-{
-    public const string ReferralsReceive = "referrals.receive";
-    public const string ReferralsSend = "referrals.send";
-    public const string Members = "members";
-    public const string Admin = "admin";
-}

@@ -1,3 +1,4 @@
+using Exchange.Contracts;
 using Exchange.Client;
 using Exchange.Web.People;
 using Exchange.V1;

@@ -4,7 +4,7 @@ using Exchange.Client;
 using Exchange.V1;
 using Grpc.Core;
 using Microsoft.IdentityModel.JsonWebTokens;
-using PersonReference = Exchange.Server.People.PersonReference;
+using PersonReference = Exchange.Contracts.PersonReference;
 
 namespace Exchange.EndToEndTests.People;
 

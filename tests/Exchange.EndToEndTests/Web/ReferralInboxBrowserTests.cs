@@ -154,6 +154,7 @@ public partial class ReferralInboxBrowserTests(WebSystem system)
     public async Task The_login_and_start_pages_are_accessible()
     {
         var page = await system.NewPageAsync();
+        await WebSystem.WaitForCircuitAsync(page);
         await WebSystem.AssertAccessibleAsync(page, "the logged-out start page");
         await page.GetByTestId("login").ClickAsync();
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Logga in som Karin Berg" })).ToBeVisibleAsync();
@@ -170,6 +171,24 @@ public partial class ReferralInboxBrowserTests(WebSystem system)
         await system.OpenAsync(per, "/utkorg/ny");
         await WebSystem.AssertAccessibleAsync(per, "the new referral form");
         await WebSystem.ScreenshotAsync(per, "new-referral");
+    }
+
+    [Fact]
+    public async Task An_analyst_and_an_operator_see_their_roles_and_no_inbox()
+    {
+        foreach (var (name, role, authority) in new[] { ("Lena Sjö", "Analytiker", "Länsstyrelsen Västernorrland"), ("Olle Strand", "Operatör", "Exchange operators") })
+        {
+            var page = await system.LogInAsync(name);
+            await Expect(page.GetByTestId("roles")).ToHaveTextAsync(role);
+            await Expect(page.GetByRole(AriaRole.Main)).ToContainTextAsync(authority);
+            await WebSystem.AssertAccessibleAsync(page, $"{name}'s start page");
+
+            // Neither role receives referrals: the inbox is not offered, and by address it shows none.
+            await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Inkorg", Exact = true })).ToHaveCountAsync(0);
+            await system.OpenAsync(page, "/inkorg");
+            await Expect(page.GetByTestId("referral-row")).ToHaveCountAsync(0);
+            await Expect(page.GetByTestId("unread-count")).ToHaveCountAsync(0);
+        }
     }
 
     [GeneratedRegex("^[A-Z2-7]{5}-[A-Z2-7]{5}-[A-Z2-7]{5}-[A-Z2-7]{5}$")]

@@ -21,7 +21,7 @@ public class StartupGateTests
     [Fact]
     public async Task Until_the_first_start_is_done_calls_are_told_to_come_back()
     {
-        var gate = new StartupGate();
+        var gate = new StartupGate { Hold = TimeSpan.FromMilliseconds(50) };
 
         var (grpc, grpcPassed) = await SendAsync(gate, "/exchange.v1.AdminService/ListAuthorities", "application/grpc");
         var (token, tokenPassed) = await SendAsync(gate, "/connect/token", "application/x-www-form-urlencoded");
@@ -32,6 +32,22 @@ public class StartupGateTests
         Assert.False(tokenPassed);
         Assert.Equal(StatusCodes.Status503ServiceUnavailable, token.Response.StatusCode);
         Assert.True(healthPassed);
+    }
+
+    [Fact]
+    public async Task A_call_that_arrives_while_the_server_starts_is_held_until_the_gate_opens()
+    {
+        var gate = new StartupGate { Hold = TimeSpan.FromSeconds(30) };
+
+        var call = SendAsync(gate, "/exchange.v1.AdminService/ListAuthorities", "application/grpc");
+        var readiness = await SendAsync(gate, "/readyz", "");
+        Assert.False(call.IsCompleted);
+        gate.Open();
+
+        Assert.True((await call).Passed);
+        // A readiness probe is not held: it is told at once that the server is not ready.
+        Assert.False(readiness.Passed);
+        Assert.Equal(StatusCodes.Status503ServiceUnavailable, readiness.Context.Response.StatusCode);
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-using Exchange.Server.People;
+using Exchange.Contracts;
 
 namespace Exchange.Server.Tests.People;
 
@@ -32,7 +32,9 @@ public class PersonReferenceTests
     [InlineData("ABCDE-FGHIJ-KLMNO-PQRS1")]
     public void Anything_else_is_no_reference(string? entered) => Assert.Null(PersonReference.Parse(entered));
 
-    [Fact]
-    public void A_reference_reads_in_groups_of_five() =>
-        Assert.Equal("ABCDE-FGHIJ-KLMNO-PQRST", PersonReference.Format("ABCDEFGHIJKLMNOPQRST"));
+    [Theory]
+    [InlineData("ABCDEFGHIJKLMNOPQRST")]
+    [InlineData("abcde-fghij klmno-pqrst ")]
+    public void A_reference_reads_in_groups_of_five(string reference) =>
+        Assert.Equal("ABCDE-FGHIJ-KLMNO-PQRST", PersonReference.Format(reference));
 }
