@@ -79,8 +79,26 @@ public sealed class CleartextProductionServer() : ProductionServer(DefaultIssuer
     }
 }
 
+/// <summary>The production server with people enabled but no key for their references.</summary>
+public sealed class KeylessPeopleProductionServer() : ProductionServer(DefaultIssuer)
+{
+    protected override IDictionary<string, string?> Settings
+    {
+        get
+        {
+            var settings = base.Settings;
+            settings["Exchange:People:Issuer"] = "https://idp.example.se/";
+            return settings;
+        }
+    }
+}
+
 public class ProductionTests(ProductionServer server) : IClassFixture<ProductionServer>
 {
+    [Fact]
+    public Task Server_outside_development_with_people_but_no_reference_key_refuses_to_start() =>
+        RefusesToStartAsync(new KeylessPeopleProductionServer(), "Exchange:People:ReferenceKey");
+
     [Fact]
     public Task Server_outside_development_without_a_tls_endpoint_refuses_to_start() =>
         RefusesToStartAsync(new CleartextProductionServer(), "needs a TLS endpoint");

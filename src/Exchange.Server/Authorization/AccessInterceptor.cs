@@ -4,6 +4,7 @@ using Exchange.Server.Telemetry;
 using Grpc.AspNetCore.Server;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
+using OpenIddict.Abstractions;
 
 namespace Exchange.Server.Authorization;
 
@@ -13,7 +14,7 @@ namespace Exchange.Server.Authorization;
 /// fails closed: a method without a declared scope, or one whose endpoint cannot be identified,
 /// admits nobody. The order of all checks is in this folder's README.md.
 /// </summary>
-public sealed class AccessInterceptor(ScopeRequirements scopes, CallerAdmission admission, AuditLog audit, DeniedCallAudit denials, ExchangeDbContext db, ILogger<AccessInterceptor> logger) : Interceptor
+public sealed class AccessInterceptor(ScopeRequirements scopes, CallerAdmission admission, AuditLog audit, DeniedCallAudit denials, ExchangeDbContext db, TimeProvider time, ILogger<AccessInterceptor> logger) : Interceptor
 {
     /// <summary>What a call without a valid token is told, wherever it is refused.</summary>
     public const string TokenRequired = "A valid access token is required (Authorization: Bearer <token from /connect/token>).";
@@ -32,8 +33,50 @@ public sealed class AccessInterceptor(ScopeRequirements scopes, CallerAdmission 
 
     public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        using var actor = ActingPerson(await AdmitAsync(context));
-        await continuation(request, responseStream, context);
+        var caller = await AdmitAsync(context);
+        using var actor = ActingPerson(caller);
+        // A stream outlives the moment it was admitted (an inbox watch runs for hours): each message is
+        // sent only if the caller would still be admitted, so a removed person, a revoked grant or an
+        // expired token ends the stream at its next message.
+        await continuation(request, caller is null ? responseStream : new ReadmittedWriter<TResponse>(responseStream, () => ReadmitAsync(context)), context);
+    }
+
+    private async Task ReadmitAsync(ServerCallContext context)
+    {
+        var httpContext = context.GetHttpContext();
+        var method = httpContext.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>()?.Method;
+        var user = httpContext.User;
+        if (method is null || user.GetExpirationDate() is not { } expires || expires <= time.GetUtcNow())
+        {
+            throw new RpcException(new Status(StatusCode.Unauthenticated, "The access token has expired; call again with a new one."));
+        }
+        var decision = await admission.AdmitAsync(user, scopes.RequiredScopes(method.FullName), context.CancellationToken);
+        if (!decision.Allowed)
+        {
+            AuthorizationLog.Denied(logger, decision.AuthorityId ?? "", method.FullName, decision.Refusal!);
+            throw new RpcException(new Status(decision.TokenRevoked ? StatusCode.Unauthenticated : StatusCode.PermissionDenied, decision.Refusal!));
+        }
+    }
+
+    private sealed class ReadmittedWriter<T>(IServerStreamWriter<T> inner, Func<Task> readmit) : IServerStreamWriter<T>
+    {
+        public WriteOptions? WriteOptions
+        {
+            get => inner.WriteOptions;
+            set => inner.WriteOptions = value;
+        }
+
+        public async Task WriteAsync(T message)
+        {
+            await readmit();
+            await inner.WriteAsync(message);
+        }
+
+        public async Task WriteAsync(T message, CancellationToken cancellationToken)
+        {
+            await readmit();
+            await inner.WriteAsync(message, cancellationToken);
+        }
     }
 
     public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
@@ -80,7 +123,11 @@ public sealed class AccessInterceptor(ScopeRequirements scopes, CallerAdmission 
             var authorityId = decision.AuthorityId ?? "";
             if (denials.OpensWindow(authorityId, methodName))
             {
-                await audit.SaveWithAuditAsync(db, DeniedCallAudit.Denied(authorityId, methodName), context.CancellationToken);
+                // A person's refused call names the person, as their admitted calls do.
+                await audit.SaveWithAuditAsync(db, DeniedCallAudit.Denied(authorityId, methodName) with
+                {
+                    ActorMemberId = user.FindFirst(TokenClaims.Member)?.Value ?? "",
+                }, context.CancellationToken);
             }
             ExchangeMetrics.Denials.Add(1, new KeyValuePair<string, object?>(CallTelemetryInterceptor.MethodTag, methodName),
                 new KeyValuePair<string, object?>("reason", decision.AuthorityId is null ? "not_admitted" : "not_granted"));

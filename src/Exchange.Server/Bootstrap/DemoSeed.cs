@@ -58,9 +58,10 @@ internal static class DemoSeed
         }
         var db = services.GetRequiredService<ExchangeDbContext>();
         var audit = services.GetRequiredService<AuditLog>();
+        var references = services.GetRequiredService<People.PersonReferences>();
         foreach (var (subject, authorityId, name, roles) in Members)
         {
-            var reference = PersonReference.Of(people.NormalisedIssuer, subject);
+            var reference = references.Of(people.NormalisedIssuer, subject);
             if (!await db.Authorities.AnyAsync(a => a.Id == authorityId, cancellationToken)
                 || await db.Members.AnyAsync(m => m.AuthorityId == authorityId && m.PersonReference == reference, cancellationToken))
             {

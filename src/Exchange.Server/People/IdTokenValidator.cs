@@ -1,4 +1,3 @@
-using Exchange.Contracts;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols;
@@ -21,9 +20,12 @@ public sealed class IdTokenValidator
     private readonly ConfigurationManager<OpenIdConnectConfiguration>? metadata;
     private readonly JsonWebTokenHandler handler = new() { MapInboundClaims = false };
 
-    public IdTokenValidator(IOptions<PeopleOptions> options, IHostEnvironment environment)
+    private readonly PersonReferences references;
+
+    public IdTokenValidator(IOptions<PeopleOptions> options, IHostEnvironment environment, PersonReferences references)
     {
         this.options = options.Value;
+        this.references = references;
         if (this.options.Enabled)
         {
             var address = string.IsNullOrWhiteSpace(this.options.MetadataAddress)
@@ -53,6 +55,10 @@ public sealed class IdTokenValidator
             RequireExpirationTime = true,
             ClockSkew = options.ClockSkew,
             ValidAlgorithms = [SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.EcdsaSha384],
+            // An ID token is a plain JWT; the IdP's access tokens (typ at+jwt) are not accepted in its place.
+            TypeValidator = static (type, _, _) => string.IsNullOrEmpty(type) || string.Equals(type, "JWT", StringComparison.OrdinalIgnoreCase)
+                ? type
+                : throw new SecurityTokenInvalidTypeException("Not an ID token."),
         };
         TokenValidationResult result;
         try
@@ -69,11 +75,17 @@ public sealed class IdTokenValidator
             // The exception's type says what failed (signature, lifetime, audience); its message may quote claims.
             return (null, $"the ID token is not valid ({result.Exception?.GetType().Name ?? "unknown reason"})");
         }
+        if (result.SecurityToken is JsonWebToken { Audiences: var audiences } issued && audiences.Count() > 1
+            && !string.Equals(issued.TryGetPayloadValue<string>("azp", out var party) ? party : null, options.Audience, StringComparison.Ordinal))
+        {
+            // Issued to several audiences: OpenID Connect's authorised party must be the web app.
+            return (null, "the ID token was issued to another authorised party");
+        }
         if (!result.Claims.TryGetValue(options.PersonClaim, out var value) || value?.ToString() is not { Length: > 0 } subject)
         {
             return (null, $"the ID token lacks the claim {options.PersonClaim}");
         }
         var expires = result.SecurityToken is JsonWebToken jwt ? new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero) : DateTimeOffset.MinValue;
-        return (new PersonIdentity(PersonReference.Of(issuer, subject), expires), null);
+        return (new PersonIdentity(references.Of(issuer, subject), expires), null);
     }
 }

@@ -16,6 +16,12 @@ public static class PeopleExtensions
         {
             throw new InvalidOperationException("Exchange:People:Issuer must be the identity provider's absolute https URL, e.g. https://idp.example.se/.");
         }
+        if (options.Enabled && string.IsNullOrWhiteSpace(options.ReferenceKey) && !builder.Environment.IsDevelopment())
+        {
+            // Checked here, so that the server refuses to start rather than the first login.
+            throw new InvalidOperationException(PersonReferences.KeyRequired);
+        }
+        builder.Services.AddSingleton<PersonReferences>();
         builder.Services.AddSingleton<IdTokenValidator>();
         builder.Services.AddScoped<PersonSubjectTokenHandler>();
         builder.Services.AddScoped<PersonTokens>();

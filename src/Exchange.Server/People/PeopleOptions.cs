@@ -28,6 +28,13 @@ public sealed class PeopleOptions
     [Required]
     public string PersonClaim { get; set; } = "sub";
 
+    /// <summary>
+    /// Base64 of 32 random bytes: the key person references are derived with (<see cref="PersonReferences"/>).
+    /// Required outside Development; the same on every server; kept apart from the database and its backups.
+    /// Changing it changes every reference, so every member must be registered again.
+    /// </summary>
+    public string? ReferenceKey { get; set; }
+
     /// <summary>How long a person's token lives. Short: roles and memberships are checked on every call anyway.</summary>
     [Range(typeof(TimeSpan), "00:00:30", "01:00:00")]
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromMinutes(5);

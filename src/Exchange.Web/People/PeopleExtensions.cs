@@ -73,6 +73,13 @@ public static class PeopleExtensions
                     }
                     return Task.CompletedTask;
                 };
+                o.Events.OnRedirectToIdentityProvider = context =>
+                {
+                    // Every login authenticates the person at the IdP: after an idle timeout, whoever sits
+                    // at a computer left unattended does not get back in through the IdP's single sign-on.
+                    context.ProtocolMessage.Prompt = OpenIdConnectPrompt.Login;
+                    return Task.CompletedTask;
+                };
                 o.Events.OnRedirectToIdentityProviderForSignOut = context =>
                 {
                     // The provider's end-session endpoint wants the ID token as a hint.
@@ -125,9 +132,10 @@ public static class PeopleExtensions
         return app;
     }
 
-    /// <summary>A local path to return to after login, or the start page.</summary>
+    /// <summary>
+    /// A local path to return to after login, or the start page. The framework's check, which also
+    /// refuses control characters (a browser drops a tab in "/\t/evil.example" and goes elsewhere).
+    /// </summary>
     public static string LocalOnly(string? returnUrl) =>
-        !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) && !returnUrl.StartsWith("/\\", StringComparison.Ordinal)
-            ? returnUrl
-            : "/";
+        !string.IsNullOrEmpty(returnUrl) && Microsoft.AspNetCore.Http.HttpResults.RedirectHttpResult.IsLocalUrl(returnUrl) ? returnUrl : "/";
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Exchange.Client;
@@ -38,6 +39,10 @@ public sealed class PeopleServer : ExchangeServer
             await IdentityProvider.DisposeAsync();
         }
     }
+
+    /// <summary>The person reference this server derives for <paramref name="subject"/> at the test IdP.</summary>
+    public string Reference(string subject) =>
+        Services.GetRequiredService<Exchange.Server.People.PersonReferences>().Of(IdentityProvider.Issuer.TrimEnd('/'), subject);
 
     /// <summary>The demo web app party's client, which exchanges people's ID tokens.</summary>
     public ExchangeClient WebApp() => Connect(o => o.UseCredentialFile(DemoCredentialPath("exchange-web")));
@@ -90,10 +95,10 @@ public class PersonTokenExchangeTests(PeopleServer server) : IClassFixture<Peopl
             web.Tokens.ExchangePersonTokenAsync(server.IdentityProvider.IdToken("utan-medlemskap")));
 
         Assert.Equal("invalid_grant", refused.Error);
-        Assert.Equal(PersonReference.Format(PersonReference.Of(server.IdentityProvider.Issuer.TrimEnd('/'), "utan-medlemskap")), refused.PersonReference);
+        Assert.Equal(PersonReference.Format(server.Reference("utan-medlemskap")), refused.PersonReference);
     }
 
-    public static TheoryData<string> ForgedTokens => new() { "other-key", "other-audience", "expired", "other-issuer", "not-a-jwt" };
+    public static TheoryData<string> ForgedTokens => new() { "other-key", "other-audience", "expired", "other-issuer", "not-a-jwt", "access-token", "other-party" };
 
     [Theory]
     [MemberData(nameof(ForgedTokens))]
@@ -107,6 +112,10 @@ public class PersonTokenExchangeTests(PeopleServer server) : IClassFixture<Peopl
             "other-audience" => idp.IdToken("kramfors-handlaggare", audience: "some-other-app"),
             "expired" => idp.IdToken("kramfors-handlaggare", lifetime: TimeSpan.FromMinutes(-10)),
             "other-issuer" => idp.IdToken("kramfors-handlaggare", issuer: "https://idp.example.se/"),
+            // The IdP's access token for the web app, not an ID token.
+            "access-token" => idp.IdToken("kramfors-handlaggare", type: "at+jwt"),
+            // Issued to another app as well, with no authorised party naming the web app.
+            "other-party" => idp.IdToken("kramfors-handlaggare", alsoFor: ["another-app"]),
             _ => "not.a.token",
         };
         using var web = server.WebApp();
@@ -163,7 +172,7 @@ public class PersonTokenExchangeTests(PeopleServer server) : IClassFixture<Peopl
 
         var otherAuthority = await Assert.ThrowsAsync<RpcException>(() => client.Members.ListMembersAsync(new ListMembersRequest { AuthorityId = "sundsvall-kommun" }).ResponseAsync);
         Assert.Equal(StatusCode.PermissionDenied, otherAuthority.StatusCode);
-        var reference = PersonReference.Format(PersonReference.Of(server.IdentityProvider.Issuer.TrimEnd('/'), "kramfors-ny-" + Guid.NewGuid().ToString("N")[..8]));
+        var reference = PersonReference.Format(server.Reference("kramfors-ny-" + Guid.NewGuid().ToString("N")[..8]));
         var operatorRole = await Assert.ThrowsAsync<RpcException>(() => client.Members.AddMemberAsync(new AddMemberRequest
         {
             AuthorityId = "kramfors-kommun", PersonReference = reference, DisplayName = "Ny Person", Roles = { MemberRole.Operator },
@@ -197,6 +206,36 @@ public class PersonTokenExchangeTests(PeopleServer server) : IClassFixture<Peopl
     }
 
     [Fact]
+    public async Task An_open_inbox_watch_ends_when_the_person_is_removed()
+    {
+        using var op = server.Operator();
+        var subject = "bevakning-" + Guid.NewGuid().ToString("N")[..8];
+        var added = await op.Members.AddMemberAsync(new AddMemberRequest
+        {
+            AuthorityId = "kramfors-kommun", PersonReference = server.Reference(subject), DisplayName = "Bevakande Handläggare", Roles = { MemberRole.CaseWorker },
+        });
+        using var client = server.AsPerson(await server.LogInAsync(subject));
+        using var police = server.Demo("polisregion-nord");
+        using var watch = client.Referrals.WatchReferrals(new WatchReferralsRequest(), deadline: DateTime.UtcNow.AddSeconds(60));
+        var first = await police.Referrals.SendReferralAsync(ReferralTestData.Referral("kramfors-kommun", DateTimeOffset.UtcNow));
+        while (await watch.ResponseStream.MoveNext(CancellationToken.None) && watch.ResponseStream.Current.Referral.Id != first.Referral.Id)
+        {
+        }
+        Assert.Equal(first.Referral.Id, watch.ResponseStream.Current.Referral.Id);
+
+        await op.Members.RemoveMemberAsync(new RemoveMemberRequest { MemberId = added.Member.MemberId });
+        await police.Referrals.SendReferralAsync(ReferralTestData.Referral("kramfors-kommun", DateTimeOffset.UtcNow));
+
+        var ended = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            while (await watch.ResponseStream.MoveNext(CancellationToken.None))
+            {
+            }
+        });
+        Assert.Equal(StatusCode.Unauthenticated, ended.StatusCode);
+    }
+
+    [Fact]
     public async Task Removing_a_member_or_changing_their_roles_ends_their_token_at_once()
     {
         using var op = server.Operator();
@@ -204,7 +243,7 @@ public class PersonTokenExchangeTests(PeopleServer server) : IClassFixture<Peopl
         var added = await op.Members.AddMemberAsync(new AddMemberRequest
         {
             AuthorityId = "sundsvall-kommun",
-            PersonReference = PersonReference.Of(server.IdentityProvider.Issuer.TrimEnd('/'), subject),
+            PersonReference = server.Reference(subject),
             DisplayName = "Tillfällig Handläggare",
             Roles = { MemberRole.CaseWorker },
         });

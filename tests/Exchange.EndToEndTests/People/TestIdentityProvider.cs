@@ -57,19 +57,22 @@ public sealed class TestIdentityProvider : IAsyncDisposable
     }
 
     /// <summary>An ID token for <paramref name="subject"/>, as the IdP issues it to the web app; a test may sign it with another key or address it elsewhere.</summary>
-    public string IdToken(string subject, string audience = Audience, TimeSpan? lifetime = null, RSA? signWith = null, string? issuer = null)
+    public string IdToken(string subject, string audience = Audience, TimeSpan? lifetime = null, RSA? signWith = null, string? issuer = null,
+        string? type = null, string[]? alsoFor = null)
     {
         var now = DateTime.UtcNow;
         var expires = now + (lifetime ?? TimeSpan.FromMinutes(10));
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = issuer ?? Issuer,
-            Audience = audience,
+            Audience = alsoFor is null ? audience : null,
             Subject = new ClaimsIdentity([new Claim("sub", subject), new Claim("name", "Test Person")]),
             IssuedAt = expires < now ? expires.AddMinutes(-5) : now,
             NotBefore = expires < now ? expires.AddMinutes(-5) : now,
             Expires = expires,
             SigningCredentials = new SigningCredentials(new RsaSecurityKey(signWith ?? key) { KeyId = "test-idp-1" }, SecurityAlgorithms.RsaSha256),
+            TokenType = type,
+            Claims = alsoFor is null ? null : new Dictionary<string, object> { ["aud"] = new[] { audience }.Concat(alsoFor).ToArray() },
         });
     }
 
