@@ -213,10 +213,8 @@ public class ClientResilienceTests
         finally
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            if (Directory.Exists(root))
-            {
-                Directory.Delete(root, recursive: true);
-            }
+            // A stopped server may still close or remove a file: delete as the other servers' directories are.
+            await ExchangeServer.DeleteDirectoryAsync(root);
         }
     }
 
@@ -255,10 +253,8 @@ public class ClientResilienceTests
         finally
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            if (Directory.Exists(root))
-            {
-                Directory.Delete(root, recursive: true);
-            }
+            // A stopped server may still close or remove a file: delete as the other servers' directories are.
+            await ExchangeServer.DeleteDirectoryAsync(root);
         }
     }
 

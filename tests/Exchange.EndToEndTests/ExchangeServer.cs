@@ -144,7 +144,7 @@ public class ExchangeServer : IAsyncLifetime, IAsyncDisposable
     /// Deletes a server's directory, trying again briefly: a file the stopped host closes or removes
     /// late (SQLite's journal, say) can make a recursive delete meet a directory that is not empty.
     /// </summary>
-    private static async Task DeleteDirectoryAsync(string path)
+    internal static async Task DeleteDirectoryAsync(string path)
     {
         for (var attempt = 1; Directory.Exists(path); attempt++)
         {
