@@ -45,9 +45,7 @@ public sealed class CallerAdmission(ExchangeDbContext db, AdmissionCache cache, 
         {
             return new Admission(null, authorityId, "The access token has been revoked (credential, grant or authority changed); get a new one.", TokenRevoked: true);
         }
-        var scopes = UsableScopes(authority, grants, time.GetUtcNow())
-            .Where(principal.HasScope)
-            .ToHashSet(StringComparer.Ordinal);
+        var authorityScopes = UsableScopes(authority, grants, time.GetUtcNow());
         var memberId = principal.GetClaim(TokenClaims.Member);
         if (memberId is not null)
         {
@@ -59,9 +57,9 @@ public sealed class CallerAdmission(ExchangeDbContext db, AdmissionCache cache, 
             {
                 return new Admission(null, authorityId, "The person's membership has changed or ended; get a new token.", TokenRevoked: true);
             }
-            scopes = MemberRoles.UsableScopes(member.Roles, UsableScopes(authority, grants, time.GetUtcNow()));
-            scopes.RemoveWhere(s => !principal.HasScope(s));
+            authorityScopes = MemberRoles.UsableScopes(member.Roles, authorityScopes);
         }
+        var scopes = authorityScopes.Where(principal.HasScope).ToHashSet(StringComparer.Ordinal);
         if (!tokenScopes.Any(scopes.Contains))
         {
             return new Admission(null, authorityId, memberId is null
