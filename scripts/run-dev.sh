@@ -60,8 +60,9 @@ Log in as one of the test persons (the IdP shows them all):
   Per Lind      handläggare, Polisregion Nord (sends referrals)
   Sara Ek       handläggare, Sundsvalls kommun
   Klas Holm     lokal administratör, Kramfors kommun
-  Lena Sjö      analytiker, Länsstyrelsen Västernorrland
-  Olle Strand   operatör
+  Lena Sjö      analytiker, Länsstyrelsen Västernorrland (dashboard)
+  Stina Wall    analytiker, Sundsvalls kommun (dashboard, CSV reporting)
+  Olle Strand   operatör (operator console)
   Ulla Nord     no membership (sees only her person reference)
 
 Ctrl-C stops all three.

@@ -93,6 +93,7 @@ public sealed class ExchangeClient : IDisposable
         Admin = new AdminService.AdminServiceClient(invoker);
         Account = new AccountService.AccountServiceClient(invoker);
         Members = new MemberService.MemberServiceClient(invoker);
+        Population = new PopulationService.PopulationServiceClient(invoker);
     }
 
     private const string AccountScope = "account";
@@ -176,6 +177,12 @@ public sealed class ExchangeClient : IDisposable
 
     /// <summary>The people who act for authorities in the web app, and their roles (operators, and a person's local administrator).</summary>
     public MemberService.MemberServiceClient Members { get; }
+
+    /// <summary>
+    /// The population table (inhabitants per area and year) that turns counts into rates per 10,000:
+    /// read with <c>statistics.read</c>, imported by operators.
+    /// </summary>
+    public PopulationService.PopulationServiceClient Population { get; }
 
     /// <inheritdoc />
     public void Dispose()

@@ -1,6 +1,6 @@
 namespace Exchange.DevIdp;
 
-/// <summary>The section <c>DevIdp</c>. The defaults (one client, seven test persons) are in appsettings.json only:
+/// <summary>The section <c>DevIdp</c>. The defaults (one client, eight test persons) are in appsettings.json only:
 /// the configuration binder appends to a list a property already holds, so defaults in code would never go away.</summary>
 public sealed class DevIdpOptions
 {

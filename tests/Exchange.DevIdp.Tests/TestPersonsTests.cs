@@ -8,7 +8,7 @@ public sealed class TestPersonsTests
     private static readonly JsonElement DevIdp = JsonDocument.Parse(File.ReadAllText(AppSettings())).RootElement.GetProperty("DevIdp");
 
     [Fact]
-    public void The_default_persons_are_the_seven_the_web_app_expects()
+    public void The_default_persons_are_the_eight_the_web_app_expects()
     {
         var persons = DevIdp.GetProperty("Persons").EnumerateArray()
             .Select(p => (p.GetProperty("Subject").GetString(), p.GetProperty("Name").GetString(), p.GetProperty("Description").GetString()));
@@ -20,6 +20,7 @@ public sealed class TestPersonsTests
             ("sundsvall-handlaggare", "Sara Ek", "Handläggare, Sundsvalls kommun"),
             ("kramfors-admin", "Klas Holm", "Lokal administratör, Kramfors kommun"),
             ("lansstyrelsen-analytiker", "Lena Sjö", "Analytiker, Länsstyrelsen Västernorrland"),
+            ("sundsvall-analytiker", "Stina Wall", "Analytiker, Sundsvalls kommun (rapporterar och läser statistik)"),
             ("operator", "Olle Strand", "Operatör"),
             ("utan-medlemskap", "Ulla Nord", "Inget medlemskap"),
         ], persons);

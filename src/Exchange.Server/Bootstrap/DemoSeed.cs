@@ -46,6 +46,7 @@ internal static class DemoSeed
         ("sundsvall-handlaggare", "sundsvall-kommun", "Sara Ek", [MemberRoleKind.CaseWorker]),
         ("kramfors-admin", "kramfors-kommun", "Klas Holm", [MemberRoleKind.LocalAdministrator]),
         ("lansstyrelsen-analytiker", "lansstyrelsen-vasternorrland", "Lena Sjö", [MemberRoleKind.Analyst]),
+        ("sundsvall-analytiker", "sundsvall-kommun", "Stina Wall", [MemberRoleKind.Analyst]),
         ("operator", OperatorOptions.DefaultAuthorityId, "Olle Strand", [MemberRoleKind.Operator]),
     ];
 

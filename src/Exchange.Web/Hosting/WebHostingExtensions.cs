@@ -14,6 +14,7 @@ public static class WebHostingExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
+        builder.Services.AddScoped<FileDownloads>();
         return builder;
     }
 
