@@ -5,6 +5,7 @@ using Exchange.Server.Bootstrap;
 using Exchange.Server.Hosting;
 using Exchange.Server.Identity;
 using Exchange.Server.People;
+using Exchange.Server.Population;
 using Exchange.Server.Referrals;
 using Exchange.Server.Statistics;
 using Exchange.Server.Storage;
@@ -29,6 +30,7 @@ builder.AddExchangeAdmin();
 builder.AddExchangeBootstrap();
 builder.AddExchangeStatistics();
 builder.AddExchangeReferrals();
+builder.AddExchangePopulation();
 builder.AddExchangeGrpc();
 builder.AddExchangeTelemetry();
 

@@ -142,7 +142,7 @@ internal static class RawCall
     private static readonly Marshaller<byte[]> Bytes = Marshallers.Create(b => b, b => b);
 
     public static IEnumerable<Google.Protobuf.Reflection.MethodDescriptor> ExchangeMethods() =>
-        new[] { StatisticsService.Descriptor, ReferralService.Descriptor, AdminService.Descriptor, AccountService.Descriptor, MemberService.Descriptor }.SelectMany(s => s.Methods);
+        new[] { StatisticsService.Descriptor, ReferralService.Descriptor, AdminService.Descriptor, AccountService.Descriptor, MemberService.Descriptor, PopulationService.Descriptor }.SelectMany(s => s.Methods);
 
     public static async Task<StatusCode> InvokeAsync(CallInvoker invoker, Google.Protobuf.Reflection.MethodDescriptor method, string serviceName, Metadata headers)
     {

@@ -16,6 +16,7 @@ public sealed class ScopeRequirements
         AdminService.Descriptor,
         AccountService.Descriptor,
         MemberService.Descriptor,
+        PopulationService.Descriptor,
     ];
 
     private readonly FrozenDictionary<string, string[]> scopesByPath = Services

@@ -136,6 +136,7 @@ internal sealed class OperatorBootstrap(
         {
             await DemoSeed.SeedAsync(services, address, Path.Combine(dataDirectory, "dev-credentials"), logger, cancellationToken);
             await DemoSeed.SeedMembersAsync(services, services.GetRequiredService<IOptions<People.PeopleOptions>>().Value, cancellationToken);
+            await DemoPopulation.SeedAsync(services, logger, cancellationToken);
             if (demo.Value.Statistics)
             {
                 await DemoStatistics.SeedAsync(services, logger, cancellationToken);
@@ -244,6 +245,9 @@ internal static partial class BootstrapLog
 
     [LoggerMessage(21, LogLevel.Information, "Demo statistics: {Cells} synthetic cells stored or already present")]
     public static partial void DemoStatisticsSeeded(ILogger logger, int cells);
+
+    [LoggerMessage(26, LogLevel.Information, "Demo population: {Figures} demo figures added where none was stored")]
+    public static partial void DemoPopulationSeeded(ILogger logger, int figures);
 
     [LoggerMessage(18, LogLevel.Warning, "Operator {AuthorityId} created from configuration, with the admin grant and its public key")]
     public static partial void OperatorProvisioned(ILogger logger, string authorityId);

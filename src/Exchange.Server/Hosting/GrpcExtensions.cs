@@ -45,12 +45,14 @@ public static class GrpcExtensions
     /// <summary>
     /// Limits on what a caller sends, per service, as large as its contract needs: statistics carry up
     /// to 10,000 cells per message (both SubmitStatistics and each UploadStatistics chunk); referrals
-    /// one person and a message of 4,000 characters; administration a JWK of 8 KB or an indicator.
+    /// one person and a message of 4,000 characters; administration a JWK of 8 KB or an indicator;
+    /// population imports up to 10,000 figures.
     /// </summary>
     public const int StatisticsMaxMessage = 4 * 1024 * 1024;
     public const int ReferralMaxMessage = 256 * 1024;
     public const int AdminMaxMessage = 256 * 1024;
     public const int AccountMaxMessage = 64 * 1024;
+    public const int PopulationMaxMessage = 1024 * 1024;
     public const int DefaultMaxMessage = 64 * 1024;
 
     private const string PerAuthority = "per-authority";
@@ -75,7 +77,8 @@ public static class GrpcExtensions
             .AddServiceOptions<StatisticsGrpcService>(o => o.MaxReceiveMessageSize = StatisticsMaxMessage)
             .AddServiceOptions<ReferralGrpcService>(o => o.MaxReceiveMessageSize = ReferralMaxMessage)
             .AddServiceOptions<AdminGrpcService>(o => o.MaxReceiveMessageSize = AdminMaxMessage)
-            .AddServiceOptions<AccountGrpcService>(o => o.MaxReceiveMessageSize = AccountMaxMessage);
+            .AddServiceOptions<AccountGrpcService>(o => o.MaxReceiveMessageSize = AccountMaxMessage)
+            .AddServiceOptions<Population.PopulationGrpcService>(o => o.MaxReceiveMessageSize = PopulationMaxMessage);
         // Kestrel binds only its endpoints from configuration; its limits (appsettings.json's
         // Kestrel:Limits, the defaults documented in README.md) are bound here.
         builder.Services.Configure<KestrelServerOptions>(o => builder.Configuration.GetSection(KestrelLimitsSection).Bind(o.Limits));
@@ -139,6 +142,7 @@ public static class GrpcExtensions
         Exchange(app.MapGrpcService<AdminGrpcService>());
         Exchange(app.MapGrpcService<AccountGrpcService>());
         Exchange(app.MapGrpcService<People.MemberGrpcService>());
+        Exchange(app.MapGrpcService<Population.PopulationGrpcService>());
         app.MapGrpcHealthChecksService();
         // For load balancers that speak HTTP: liveness runs no check (the process answers), readiness
         // the database's. Open, as grpc.health.v1 is; they say nothing but Healthy or Unhealthy.

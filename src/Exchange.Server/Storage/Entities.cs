@@ -405,3 +405,19 @@ public enum MemberRoleKind
     LocalAdministrator = 3,
     Operator = 4,
 }
+
+/// <summary>
+/// The inhabitants of one area (a kommun or a county) in one year, from the population table the
+/// operators keep, so that counts can be read as rates per 10,000 inhabitants. Public data, no person.
+/// </summary>
+public sealed class PopulationFigureEntity
+{
+    public required string AreaCode { get; set; }
+    public int Year { get; set; }
+    public long Inhabitants { get; set; }
+    public required string Source { get; set; }
+
+    /// <summary>A made-up figure of a development server's demo data; any import replaces it.</summary>
+    public bool Demo { get; set; }
+    public DateTimeOffset ImportedAt { get; set; }
+}

@@ -23,6 +23,7 @@ public abstract class ExchangeDbContext(DbContextOptions options) : DbContext(op
     public DbSet<ReferralEventEntity> ReferralEvents => Set<ReferralEventEntity>();
     public DbSet<AdmissionStampEntity> AdmissionStamps => Set<AdmissionStampEntity>();
     public DbSet<MemberEntity> Members => Set<MemberEntity>();
+    public DbSet<PopulationFigureEntity> PopulationFigures => Set<PopulationFigureEntity>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -219,6 +220,15 @@ public abstract class ExchangeDbContext(DbContextOptions options) : DbContext(op
             e.Property(c => c.CredentialId).HasMaxLength(36);
             e.HasIndex(c => new { c.AuthorityId, c.State });
             e.HasOne<AuthorityEntity>().WithMany().HasForeignKey(c => c.AuthorityId);
+        });
+
+        modelBuilder.Entity<PopulationFigureEntity>(e =>
+        {
+            // One figure per area and year: an import replaces it in place.
+            e.ToTable("population_figures");
+            e.HasKey(p => new { p.AreaCode, p.Year });
+            e.Property(p => p.AreaCode).HasMaxLength(4);
+            e.Property(p => p.Source).HasMaxLength(200);
         });
 
         modelBuilder.Entity<AdmissionStampEntity>(e =>

@@ -42,7 +42,7 @@ public class DependencyTests
         Types().That().Are(Folder("Authorization")).Should()
             .NotDependOnAny(Folder("Account")).AndShould().NotDependOnAny(Folder("Admin")).AndShould().NotDependOnAny(Folder("Bootstrap"))
             .AndShould().NotDependOnAny(Folder("Identity")).AndShould().NotDependOnAny(Folder("Referrals")).AndShould().NotDependOnAny(Folder("Statistics"))
-            .AndShould().NotDependOnAny(Folder("People"))
+            .AndShould().NotDependOnAny(Folder("People")).AndShould().NotDependOnAny(Folder("Population"))
             .Check(Server);
 
     [Fact]

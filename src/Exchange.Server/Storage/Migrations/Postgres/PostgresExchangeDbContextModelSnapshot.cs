@@ -465,6 +465,34 @@ namespace Exchange.Server.Storage.Migrations.Postgres
                     b.ToTable("members", (string)null);
                 });
 
+            modelBuilder.Entity("Exchange.Server.Storage.PopulationFigureEntity", b =>
+                {
+                    b.Property<string>("AreaCode")
+                        .HasMaxLength(4)
+                        .HasColumnType("character varying(4)");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("Demo")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset>("ImportedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("Inhabitants")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("AreaCode", "Year");
+
+                    b.ToTable("population_figures", (string)null);
+                });
+
             modelBuilder.Entity("Exchange.Server.Storage.ReferralEntity", b =>
                 {
                     b.Property<string>("Id")

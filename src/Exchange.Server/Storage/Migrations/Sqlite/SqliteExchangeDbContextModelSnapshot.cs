@@ -459,6 +459,34 @@ namespace Exchange.Server.Storage.Migrations.Sqlite
                     b.ToTable("members", (string)null);
                 });
 
+            modelBuilder.Entity("Exchange.Server.Storage.PopulationFigureEntity", b =>
+                {
+                    b.Property<string>("AreaCode")
+                        .HasMaxLength(4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Demo")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ImportedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Inhabitants")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("AreaCode", "Year");
+
+                    b.ToTable("population_figures", (string)null);
+                });
+
             modelBuilder.Entity("Exchange.Server.Storage.ReferralEntity", b =>
                 {
                     b.Property<string>("Id")
