@@ -42,7 +42,7 @@ public static class AdminApp
     {
         var root = new RootCommand(
             "exchange-admin: manage who may do what on an Exchange server — authorities, their credentials " +
-            "and grants, and the indicator catalogue. Uses the operator credential the server wrote on its first " +
+            "and grants, the indicator catalogue and the population table. Uses the operator credential the server wrote on its first " +
             "start (" + GlobalOptions.DefaultCredentialPath() + ") unless --credential says otherwise.");
         GlobalOptions.AddTo(root);
         root.Subcommands.Add(AuthorityCommands.Build());
@@ -50,6 +50,7 @@ public static class AdminApp
         root.Subcommands.Add(GrantCommands.Build());
         root.Subcommands.Add(MemberCommands.Build());
         root.Subcommands.Add(IndicatorCommands.Build());
+        root.Subcommands.Add(PopulationCommands.Build());
         root.Subcommands.Add(ReferralCommands.Build());
         root.Subcommands.Add(AuditCommands.Build());
         root.Subcommands.Add(AccountCommands.Build());

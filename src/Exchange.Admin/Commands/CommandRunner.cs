@@ -11,12 +11,21 @@ internal static class CommandRunner
     private static readonly JsonFormatter Formatter = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(true).WithIndentation());
 
     public static void SetCall(this Command command, Func<ParseResult, ExchangeClient, Output, CancellationToken, Task> call) =>
+        command.SetCall(null, call);
+
+    /// <summary>
+    /// As <see cref="SetCall(Command, Func{ParseResult, ExchangeClient, Output, CancellationToken, Task})"/>, with
+    /// <paramref name="prepare"/> run before connecting: local input (a file) is checked, and refused with
+    /// <see cref="AdminUsageException"/>, before a credential or a server is needed.
+    /// </summary>
+    public static void SetCall(this Command command, Action<ParseResult, TextWriter>? prepare, Func<ParseResult, ExchangeClient, Output, CancellationToken, Task> call) =>
         command.SetAction(async (parse, cancellationToken) =>
         {
             var output = new Output(parse.InvocationConfiguration.Output, parse.GetValue(GlobalOptions.Json));
             var error = parse.InvocationConfiguration.Error;
             try
             {
+                prepare?.Invoke(parse, error);
                 using var client = GlobalOptions.Connect(parse);
                 await call(parse, client, output, cancellationToken);
                 return ExitCodes.Success;
