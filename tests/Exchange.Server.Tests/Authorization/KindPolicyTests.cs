@@ -38,7 +38,7 @@ public class KindPolicyTests
     public void Every_exchange_rpc_declares_known_scopes()
     {
         var rules = new ScopeRequirements();
-        Assert.Equal(5 + 7 + 24 + 5 + 4, rules.Paths.Count()); // statistics, referrals, admin, account, members
+        Assert.Equal(5 + 7 + 24 + 5 + 4 + 2, rules.Paths.Count()); // statistics, referrals, admin, account, members, population
         foreach (var path in rules.Paths)
         {
             var scopes = rules.RequiredScopes(path);
@@ -54,6 +54,14 @@ public class KindPolicyTests
         Assert.All(rules.Paths.Where(p => p.StartsWith("/exchange.v1.AdminService/", StringComparison.Ordinal)),
             path => Assert.Equal([Scopes.Admin], rules.RequiredScopes(path)));
         Assert.Empty(rules.RequiredScopes("/exchange.v1.AdminService/NoSuchMethod"));
+    }
+
+    [Fact]
+    public void Population_is_imported_by_operators_and_read_with_statistics_read()
+    {
+        var rules = new ScopeRequirements();
+        Assert.Equal([Scopes.Admin], rules.RequiredScopes("/exchange.v1.PopulationService/ImportPopulation"));
+        Assert.Equal([Scopes.StatisticsRead, Scopes.Admin], rules.RequiredScopes("/exchange.v1.PopulationService/ListPopulation"));
     }
 
     [Theory]
