@@ -141,7 +141,7 @@ public class StatisticsTests(ExchangeServer server)
         {
             var own = await sundsvall.QueryEveryPageAsync(new QueryStatisticsRequest { IndicatorCode = indicator.Code, FromPeriod = Quarter(LastYear, 1), ToPeriod = Quarter(LastYear, 4), OwnCellsOnly = true });
             var revisions = await sundsvall.Statistics.ListCellRevisionsAsync(new ListCellRevisionsRequest { IndicatorCode = indicator.Code, FromPeriod = Quarter(LastYear, 1), ToPeriod = Quarter(LastYear, 4) });
-            return ([.. own.Select(c => (c.Period.Number, c.Count ?? -1))], [.. revisions.Revisions.Select(r => $"{r.Cell.Period.Number}:{r.Cell.Count}:{r.SubmissionId}")]);
+            return ([.. own.Select(c => (c.Period.Number, c.HasCount ? c.Count : -1))], [.. revisions.Revisions.Select(r => $"{r.Cell.Period.Number}:{r.Cell.Count}:{r.SubmissionId}")]);
         }
         var before = await StoredAsync();
         var request = new SubmitStatisticsRequest
