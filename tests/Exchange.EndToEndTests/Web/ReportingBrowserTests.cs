@@ -18,8 +18,9 @@ public class ReportingBrowserTests(WebSystem system)
     private const string Indicator = "municipality_children_supported";
     private const string Header = "period;area_code;victim_sex;count";
 
+    // MudFileUpload adds an input for each new choice of file: the last one is the live one.
     private static Task UploadAsync(IPage page, string name, string text) =>
-        page.Locator("input[type=file]").SetInputFilesAsync(new FilePayload
+        page.Locator("input[type=file]").Last.SetInputFilesAsync(new FilePayload
         {
             Name = name,
             MimeType = "text/csv",
@@ -54,6 +55,21 @@ public class ReportingBrowserTests(WebSystem system)
     [Fact]
     public async Task A_municipal_analyst_sees_every_error_of_a_file_with_nothing_stored_then_submits_the_corrected_file_once()
     {
+        // Sundsvall reported the latest ended quarter before (tests run without the demo statistics):
+        // the corrected file replaces these values.
+        var today = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm"));
+        var latest = (today.Month - 1) / 3 is 0 ? (Year: today.Year - 1, Quarter: 4) : (Year: today.Year, Quarter: (today.Month - 1) / 3);
+        var period = new Period { Type = PeriodType.Quarter, Year = latest.Year, Number = latest.Quarter };
+        var periodText = $"{latest.Year}-K{latest.Quarter}";
+        using (var sundsvall = system.Server.Demo("sundsvall-kommun"))
+        {
+            Cell Earlier(string sex, long count) => new()
+            {
+                IndicatorCode = Indicator, Period = period, AreaCode = "2281", Count = count,
+                Dimensions = { new DimensionValue { Dimension = "victim_sex", Value = sex } },
+            };
+            await sundsvall.SubmitAsync(Earlier("female", 41), Earlier("male", 9));
+        }
         var stina = await system.LogInAsync("Stina Wall");
         await system.OpenAsync(stina, $"/rapportering?indikator={Indicator}");
         await Expect(stina.GetByTestId("indicator-period")).ToContainTextAsync("kvartal");
@@ -66,14 +82,9 @@ public class ReportingBrowserTests(WebSystem system)
         Assert.Equal(Encoding.UTF8.GetPreamble(), template[..3]);
         var lines = Encoding.UTF8.GetString(template[3..]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(Header, lines[0]);
-        var periodText = lines[1].Split(';')[0];
         Assert.Equal([$"{periodText};2281;female;", $"{periodText};2281;male;"], lines[1..]);
-        Assert.Matches("^[0-9]{4}-K[1-4]$", periodText);
-        var period = new Period { Type = PeriodType.Quarter, Year = int.Parse(periodText[..4], CultureInfo.InvariantCulture), Number = periodText[^1] - '0' };
         var before = await OwnCellsAsync(period);
         var revisionsBefore = await RevisionCountAsync(period);
-        // The demo seed reported this quarter: the corrected file replaces its values.
-        Assert.True(before.ContainsKey(("2281", "female")) && before.ContainsKey(("2281", "male")), "The demo seed reported Sundsvall's latest quarter.");
 
         // Errors of every kind: another kommun's area, a bad period, a negative count, an unknown value, a missing value.
         var bad = string.Join("\r\n",
