@@ -131,6 +131,66 @@ public class StatisticsTests(ExchangeServer server)
     }
 
     [Fact]
+    public async Task A_validate_only_check_answers_as_a_submission_would_and_stores_nothing()
+    {
+        var indicator = await server.NewIndicatorAsync(AuthorityKind.Municipality);
+        var (sundsvall, id) = await server.NewAuthorityInAsync(AuthorityKind.Municipality, ["2281"], "statistics.report");
+        using var _ = sundsvall;
+        await sundsvall.SubmitAsync(indicator.Cell(Quarter(LastYear, 1), "2281", 5, "female", "young"));
+        async Task<(List<(int, long)> Own, List<string> History)> StoredAsync()
+        {
+            var own = await sundsvall.QueryEveryPageAsync(new QueryStatisticsRequest { IndicatorCode = indicator.Code, FromPeriod = Quarter(LastYear, 1), ToPeriod = Quarter(LastYear, 4), OwnCellsOnly = true });
+            var revisions = await sundsvall.Statistics.ListCellRevisionsAsync(new ListCellRevisionsRequest { IndicatorCode = indicator.Code, FromPeriod = Quarter(LastYear, 1), ToPeriod = Quarter(LastYear, 4) });
+            return ([.. own.Select(c => (c.Period.Number, c.HasCount ? c.Count : -1))], [.. revisions.Revisions.Select(r => $"{r.Cell.Period.Number}:{r.Cell.Count}:{r.SubmissionId}")]);
+        }
+        var before = await StoredAsync();
+        var request = new SubmitStatisticsRequest
+        {
+            RequestId = Guid.NewGuid().ToString(),
+            ValidateOnly = true,
+            Cells =
+            {
+                indicator.Cell(Quarter(LastYear, 1), "2281", 6, "female", "young"),
+                indicator.Cell(Quarter(LastYear, 2), "2281", 7, "male", "old"),
+            },
+        };
+
+        var check = (await sundsvall.Statistics.SubmitStatisticsAsync(request)).Result;
+
+        Assert.Equal(("", 2, 1, false), (check.SubmissionId, check.CellCount, check.ReplacedCount, check.Replayed));
+        var after = await StoredAsync();
+        Assert.Equal(before.Own, after.Own);
+        Assert.Equal(before.History, after.History);
+        using var admin = server.Operator();
+        var events = await admin.Admin.ListAuditEventsAsync(new ListAuditEventsRequest { ActorAuthorityId = id, Action = "statistics.submitted", PageSize = 100 });
+        Assert.Single(events.Events);
+
+        // The same errors as a submission, and nothing stored either.
+        var bad = request.Clone();
+        bad.Cells.Add(indicator.Cell(Quarter(LastYear, 3), "2281", -1, "male", "ancient"));
+        var error = await RpcAssert.FailsWith(StatusCode.InvalidArgument, () => sundsvall.Statistics.SubmitStatisticsAsync(bad).ResponseAsync);
+        Assert.Equal(["cells[2].dimensions[1].value", "cells[2].count"], Fields(error));
+        var notHers = request.Clone();
+        notHers.Cells[1].AreaCode = "2282";
+        var denied = await RpcAssert.FailsWith(StatusCode.PermissionDenied, () => sundsvall.Statistics.SubmitStatisticsAsync(notHers).ResponseAsync);
+        Assert.Equal(["cells[1].area_code"], Fields(denied));
+        Assert.Equal(before.Own, (await StoredAsync()).Own);
+
+        // The request_id was not remembered: the same one submits, and then a check of it is its replay.
+        request.ValidateOnly = false;
+        var submitted = (await sundsvall.Statistics.SubmitStatisticsAsync(request)).Result;
+        Assert.Equal((2, 1, false), (submitted.CellCount, submitted.ReplacedCount, submitted.Replayed));
+        Assert.NotEqual("", submitted.SubmissionId);
+        Assert.Equal([(1, 6L), (2, 7L)], (await StoredAsync()).Own.Order());
+        request.ValidateOnly = true;
+        var replay = (await sundsvall.Statistics.SubmitStatisticsAsync(request)).Result;
+        Assert.Equal(("", 2, 1, true), (replay.SubmissionId, replay.CellCount, replay.ReplacedCount, replay.Replayed));
+        var reused = request.Clone();
+        reused.Cells[0].Count = 60;
+        await RpcAssert.FailsWith(StatusCode.AlreadyExists, () => sundsvall.Statistics.SubmitStatisticsAsync(reused).ResponseAsync);
+    }
+
+    [Fact]
     public async Task Reporting_a_cell_again_corrects_it_and_keeps_the_history_for_its_reporter()
     {
         var indicator = await server.NewIndicatorAsync(AuthorityKind.Municipality);

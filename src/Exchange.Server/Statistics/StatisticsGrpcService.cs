@@ -49,7 +49,11 @@ public sealed class StatisticsGrpcService(IndicatorCatalogue catalogue, Statisti
             }
         }
         rules.ThrowIfAny();
-        var stored = await StoreAsync(context, request.RequestId, cells);
+        // A check stores nothing, so it is not audited: the audit records changes, and the
+        // submission that follows is audited as every other.
+        var stored = request.ValidateOnly
+            ? await store.PreviewAsync(context.GetCaller().AuthorityId, request.RequestId, cells, context.CancellationToken)
+            : await StoreAsync(context, request.RequestId, cells);
         return new SubmitStatisticsResponse { Result = ToProto(stored) };
     }
 

@@ -55,6 +55,56 @@ public sealed class StatisticsStore(ExchangeDbContext db, AuditLog audit, TimePr
         }
     }
 
+    /// <summary>
+    /// What <see cref="StoreAsync"/> would answer, storing nothing and remembering nothing: the cell
+    /// count and how many of them would replace a current value; for a request_id already stored
+    /// with the same cells its original result (replayed), and ALREADY_EXISTS with other cells.
+    /// The submission id is empty, since no submission exists.
+    /// </summary>
+    public async Task<StoredSubmission> PreviewAsync(string authorityId, string requestId, IReadOnlyList<ReportedCell> cells, CancellationToken cancellationToken)
+    {
+        if (await FindAsync(authorityId, requestId, Fingerprint(cells), cancellationToken) is { } earlier)
+        {
+            return earlier with { SubmissionId = "" };
+        }
+        var current = await CurrentValuesAsync(authorityId, cells, cancellationToken);
+        return new StoredSubmission("", cells.Count, cells.Count(c => current.ContainsKey(c.Key)), time.GetUtcNow(), Replayed: false);
+    }
+
+    private sealed record CurrentValue(long Id, long Count, string SubmissionId, DateTimeOffset ReportedAt);
+
+    /// <summary>The caller's current values of the given cells, by key: those a submission of them replaces.</summary>
+    private async Task<Dictionary<CellKey, CurrentValue>> CurrentValuesAsync(string authorityId, IReadOnlyList<ReportedCell> cells, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<CellKey, CurrentValue>();
+        foreach (var group in cells.GroupBy(c => (c.Key.IndicatorCode, c.Key.DefinitionVersion, c.Key.Year)))
+        {
+            var (indicator, version, year) = group.Key;
+            var stored = db.StatisticsCells.AsNoTracking()
+                .Where(c => c.ReporterId == authorityId && c.IndicatorCode == indicator && c.DefinitionVersion == version && c.Year == year);
+            if (group.Count() <= CellsLookedUpByKey)
+            {
+                // A small submission reads only the cells it may replace, through the unique index,
+                // not all the year's cells: that read grew with what was stored and ran under the
+                // audit lock. The filter is a superset of the keys; the dictionary matches them exactly.
+                var periods = group.Select(c => c.Key.PeriodNumber).Distinct().ToList();
+                var areas = group.Select(c => c.Key.AreaCode).Distinct().ToList();
+                stored = stored.Where(c => periods.Contains(c.PeriodNumber) && areas.Contains(c.AreaCode));
+            }
+            var current = await stored
+                .Select(c => new { c.Id, c.PeriodNumber, c.AreaCode, c.Dimensions, c.Count, c.SubmissionId, c.ReportedAt })
+                .ToDictionaryAsync(c => (c.PeriodNumber, c.AreaCode, c.Dimensions), cancellationToken);
+            foreach (var cell in group)
+            {
+                if (current.TryGetValue((cell.Key.PeriodNumber, cell.Key.AreaCode, cell.Key.Dimensions), out var old))
+                {
+                    found[cell.Key] = new CurrentValue(old.Id, old.Count, old.SubmissionId, old.ReportedAt);
+                }
+            }
+        }
+        return found;
+    }
+
     /// <summary>The result of an earlier submission of this request_id; ALREADY_EXISTS if it held other cells.</summary>
     private async Task<StoredSubmission?> FindAsync(string authorityId, string requestId, string hash, CancellationToken cancellationToken)
     {
@@ -113,33 +163,16 @@ public sealed class StatisticsStore(ExchangeDbContext db, AuditLog audit, TimePr
 
             var inserts = new List<ReportedCell>();
             var replaced = new List<(long Id, long OldCount, string OldSubmission, DateTimeOffset OldReportedAt, long NewCount)>();
-            foreach (var group in cells.GroupBy(c => (c.Key.IndicatorCode, c.Key.DefinitionVersion, c.Key.Year)))
+            var current = await CurrentValuesAsync(authorityId, cells, cancellationToken);
+            foreach (var cell in cells)
             {
-                var (indicator, version, year) = group.Key;
-                var stored = db.StatisticsCells.AsNoTracking()
-                    .Where(c => c.ReporterId == authorityId && c.IndicatorCode == indicator && c.DefinitionVersion == version && c.Year == year);
-                if (group.Count() <= CellsLookedUpByKey)
+                if (current.TryGetValue(cell.Key, out var old))
                 {
-                    // A small submission reads only the cells it may replace, through the unique index,
-                    // not all the year's cells: that read grew with what was stored and ran under the
-                    // audit lock. The filter is a superset of the keys; the dictionary matches them exactly.
-                    var periods = group.Select(c => c.Key.PeriodNumber).Distinct().ToList();
-                    var areas = group.Select(c => c.Key.AreaCode).Distinct().ToList();
-                    stored = stored.Where(c => periods.Contains(c.PeriodNumber) && areas.Contains(c.AreaCode));
+                    replaced.Add((old.Id, old.Count, old.SubmissionId, old.ReportedAt, cell.Count));
                 }
-                var current = await stored
-                    .Select(c => new { c.Id, c.PeriodNumber, c.AreaCode, c.Dimensions, c.Count, c.SubmissionId, c.ReportedAt })
-                    .ToDictionaryAsync(c => (c.PeriodNumber, c.AreaCode, c.Dimensions), cancellationToken);
-                foreach (var cell in group)
+                else
                 {
-                    if (current.TryGetValue((cell.Key.PeriodNumber, cell.Key.AreaCode, cell.Key.Dimensions), out var old))
-                    {
-                        replaced.Add((old.Id, old.Count, old.SubmissionId, old.ReportedAt, cell.Count));
-                    }
-                    else
-                    {
-                        inserts.Add(cell);
-                    }
+                    inserts.Add(cell);
                 }
             }
 

@@ -1,6 +1,7 @@
 using Exchange.Server.Audit;
 using Exchange.Server.Statistics;
 using Exchange.Server.Storage;
+using Exchange.Server.Validation;
 using Microsoft.EntityFrameworkCore;
 
 namespace Exchange.Server.Tests.Statistics;
@@ -29,10 +30,16 @@ public class StatisticsStoreTests : IAsyncLifetime
     private static ReportedCell Cell(int month, string area, long count, int year = 2024) =>
         new(new CellKey(Indicator, 1, year, month, area, ""), count);
 
-    private async Task<StoredSubmission> SubmitAsync(IReadOnlyList<ReportedCell> cells)
+    private async Task<StoredSubmission> SubmitAsync(IReadOnlyList<ReportedCell> cells, string? requestId = null)
     {
         await using var db = store.Create();
-        return await new StatisticsStore(db, new AuditLog(TimeProvider.System), TimeProvider.System).StoreAsync(Reporter, Guid.NewGuid().ToString(), cells, default);
+        return await new StatisticsStore(db, new AuditLog(TimeProvider.System), TimeProvider.System).StoreAsync(Reporter, requestId ?? Guid.NewGuid().ToString(), cells, default);
+    }
+
+    private async Task<StoredSubmission> PreviewAsync(IReadOnlyList<ReportedCell> cells, string requestId)
+    {
+        await using var db = store.Create();
+        return await new StatisticsStore(db, new AuditLog(TimeProvider.System), TimeProvider.System).PreviewAsync(Reporter, requestId, cells, default);
     }
 
     private async Task<Dictionary<(int Month, string Area), long>> StoredAsync()
@@ -86,5 +93,53 @@ public class StatisticsStoreTests : IAsyncLifetime
         Assert.Equal(0, second.ReplacedCount);
         await using var db = store.Create();
         Assert.Equal(2, await db.StatisticsCells.CountAsync());
+    }
+
+    [Fact]
+    public async Task A_preview_counts_what_a_submission_would_replace_and_stores_nothing()
+    {
+        await SubmitAsync([Cell(1, "2281", 10), Cell(2, "2281", 20)]);
+        await using (var before = store.Create())
+        {
+            Assert.Equal(1, await before.StatisticsSubmissions.CountAsync());
+        }
+
+        var preview = await PreviewAsync([Cell(1, "2281", 11), Cell(3, "2281", 30), Cell(1, "2282", 5)], "check-1");
+
+        Assert.Equal(("", 3, 1, false), (preview.SubmissionId, preview.CellCount, preview.ReplacedCount, preview.Replayed));
+        Assert.Equal(new Dictionary<(int, string), long> { [(1, "2281")] = 10, [(2, "2281")] = 20 }, await StoredAsync());
+        await using var db = store.Create();
+        Assert.Equal(1, await db.StatisticsSubmissions.CountAsync());
+        Assert.Equal(0, await db.StatisticsCellRevisions.CountAsync());
+        Assert.Equal(1, await db.AuditEvents.CountAsync());
+    }
+
+    [Fact]
+    public async Task A_previewed_request_id_is_not_remembered_and_then_submits()
+    {
+        await SubmitAsync([Cell(1, "2281", 10)]);
+        IReadOnlyList<ReportedCell> cells = [Cell(1, "2281", 11), Cell(2, "2281", 20)];
+
+        var preview = await PreviewAsync(cells, "same-id");
+        var submitted = await SubmitAsync(cells, "same-id");
+
+        Assert.False(submitted.Replayed);
+        Assert.NotEqual("", submitted.SubmissionId);
+        Assert.Equal((preview.CellCount, preview.ReplacedCount), (submitted.CellCount, submitted.ReplacedCount));
+        Assert.Equal(new Dictionary<(int, string), long> { [(1, "2281")] = 11, [(2, "2281")] = 20 }, await StoredAsync());
+    }
+
+    [Fact]
+    public async Task A_preview_of_a_stored_request_id_answers_as_its_replay_would()
+    {
+        var first = await SubmitAsync([Cell(1, "2281", 10), Cell(2, "2281", 20)], "stored-id");
+
+        var again = await PreviewAsync([Cell(2, "2281", 20), Cell(1, "2281", 10)], "stored-id");
+
+        Assert.True(again.Replayed);
+        Assert.Equal("", again.SubmissionId);
+        Assert.Equal((first.CellCount, first.ReplacedCount, first.ReceivedAt), (again.CellCount, again.ReplacedCount, again.ReceivedAt));
+        var other = await Assert.ThrowsAsync<DomainException>(() => PreviewAsync([Cell(1, "2281", 99)], "stored-id"));
+        Assert.Equal(DomainError.AlreadyExists, other.Error);
     }
 }
