@@ -40,6 +40,8 @@ public static class FollowUpQueries
             threshold = page.SuppressionThreshold;
             version = page.DefinitionVersion;
         }
+        // A superseded load must not overwrite what a newer one shows.
+        cancellationToken.ThrowIfCancellationRequested();
         return new QueryAnswer(cells, threshold, version);
     }
 
