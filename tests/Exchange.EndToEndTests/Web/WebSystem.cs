@@ -17,6 +17,8 @@ public sealed class DevIdpTrustingServer(string issuer) : ExchangeServer
             var settings = base.Settings;
             settings["Exchange:People:Issuer"] = Issuer;
             settings["Exchange:People:Audience"] = "exchange-web";
+            // The dashboard's tests read what a newcomer's Development server shows: the demo statistics.
+            settings["Exchange:Demo:Statistics"] = "true";
             return settings;
         }
     }
