@@ -33,16 +33,6 @@ public class FollowUpBrowserTests(WebSystem system)
         IncludeTotals = true,
     };
 
-    private async Task WaitForDemoStatisticsAsync()
-    {
-        // Seeded after the server listens; the log line says when every demo reporter's cells are in.
-        for (var waited = 0; !system.Server.Logs.Any(l => l.Contains("Demo statistics:", StringComparison.Ordinal)); waited++)
-        {
-            Assert.True(waited < 1800, "The server seeded no demo statistics.");
-            await Task.Delay(100);
-        }
-    }
-
     /// <summary>An indicator and a year whose table of kommuner has a suppressed cell, as the county reads it.</summary>
     private static async Task<(string Code, int Year, List<ResultCell> Cells)> SuppressedKommunTableAsync(ExchangeClient county)
     {
@@ -72,7 +62,7 @@ public class FollowUpBrowserTests(WebSystem system)
     [Fact]
     public async Task The_county_analyst_opens_a_goal_and_an_indicator_sees_suppressed_cells_marked_exports_the_CSV_and_prints_the_year()
     {
-        await WaitForDemoStatisticsAsync();
+        await system.WaitForDemoStatisticsAsync();
         using var county = system.Server.Demo("lansstyrelsen-vasternorrland");
         var (code, year, expected) = await SuppressedKommunTableAsync(county);
         var indicator = (await county.Statistics.ListIndicatorsAsync(new ListIndicatorsRequest())).Indicators.Single(i => i.Code == code);
@@ -145,7 +135,7 @@ public class FollowUpBrowserTests(WebSystem system)
     [Fact]
     public async Task A_municipal_analyst_sees_what_her_authority_may_read()
     {
-        await WaitForDemoStatisticsAsync();
+        await system.WaitForDemoStatisticsAsync();
         using var sundsvall = system.Server.Demo("sundsvall-kommun");
         var code = "municipality_children_supported";
         var year = DateTime.UtcNow.Year - 1;

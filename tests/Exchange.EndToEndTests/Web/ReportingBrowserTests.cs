@@ -52,11 +52,30 @@ public class ReportingBrowserTests(WebSystem system)
         return (await sundsvall.Statistics.ListCellRevisionsAsync(new ListCellRevisionsRequest { IndicatorCode = Indicator, FromPeriod = period })).Revisions.Count;
     }
 
-    [Fact]
-    public async Task A_municipal_analyst_sees_every_error_of_a_file_with_nothing_stored_then_submits_the_corrected_file_once()
+    /// <summary>Sundsvall's published (disclosure-controlled) count of the indicator for a year, as the dashboard reads it.</summary>
+    private async Task<long> SundsvallsYearAsync(int year)
     {
-        // Sundsvall reported the latest ended quarter before (tests run without the demo statistics):
+        using var sundsvall = system.Server.Demo("sundsvall-kommun");
+        var cells = await sundsvall.Statistics.QueryStatisticsAsync(new QueryStatisticsRequest
+        {
+            IndicatorCode = Indicator,
+            FromPeriod = new Period { Type = PeriodType.Year, Year = year },
+            AreaLevel = AreaLevel.Municipality,
+            AreaCodes = { "2281" },
+        });
+        var cell = Assert.Single(cells.Cells);
+        Assert.Equal(CellStatus.Free, cell.Status);
+        return cell.Count;
+    }
+
+    private static string Digits(string text) => new([.. text.Where(char.IsAsciiDigit)]);
+
+    [Fact]
+    public async Task A_municipal_analyst_sees_every_error_of_a_file_with_nothing_stored_then_submits_the_corrected_file_once_and_sees_it_in_the_dashboard()
+    {
+        // Sundsvall reported the latest ended quarter before (its own values here, after the demo seed's):
         // the corrected file replaces these values.
+        await system.WaitForDemoStatisticsAsync();
         var today = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm"));
         var latest = (today.Month - 1) / 3 is 0 ? (Year: today.Year - 1, Quarter: 4) : (Year: today.Year, Quarter: (today.Month - 1) / 3);
         var period = new Period { Type = PeriodType.Quarter, Year = latest.Year, Number = latest.Quarter };
@@ -85,6 +104,7 @@ public class ReportingBrowserTests(WebSystem system)
         Assert.Equal([$"{periodText};2281;female;", $"{periodText};2281;male;"], lines[1..]);
         var before = await OwnCellsAsync(period);
         var revisionsBefore = await RevisionCountAsync(period);
+        var yearBefore = await SundsvallsYearAsync(latest.Year);
 
         // Errors of every kind: another kommun's area, a bad period, a negative count, an unknown value, a missing value.
         var bad = string.Join("\r\n",
@@ -141,6 +161,14 @@ public class ReportingBrowserTests(WebSystem system)
         await WebSystem.ScreenshotAsync(stina, "reporting-history");
         var revisionsAfter = await RevisionCountAsync(period);
         Assert.Equal(revisionsBefore + 2, revisionsAfter);
+
+        // The dashboard: Sundsvall's year now includes the correction (+10), as the exchange publishes it.
+        var published = await SundsvallsYearAsync(latest.Year);
+        Assert.Equal(yearBefore + 10, published);
+        await system.OpenAsync(stina, $"/uppfoljning/indikator/{Indicator}?ar={latest.Year}");
+        var sundsvallsCell = stina.GetByTestId("table-kommuner").Locator("[data-testid=cell][data-area='2281']");
+        await Expect(sundsvallsCell).ToHaveAttributeAsync("data-status", "F", new() { Timeout = 180_000 });
+        Assert.Equal(published.ToString(CultureInfo.InvariantCulture), Digits(await sundsvallsCell.InnerTextAsync()));
 
         // The same file again: recognised before sending, and sending it is a replay that stores nothing.
         await system.OpenAsync(stina, $"/rapportering?indikator={Indicator}");

@@ -84,6 +84,20 @@ public sealed class WebSystem : IAsyncLifetime
         return page;
     }
 
+    /// <summary>
+    /// Waits until the server has stored its demo statistics: they are seeded after it listens, and a
+    /// test that reports for a demo reporter must not race the seed for the same cells.
+    /// </summary>
+    public async Task WaitForDemoStatisticsAsync()
+    {
+        // The log line says when every demo reporter's cells are in.
+        for (var waited = 0; !Server.Logs.Any(l => l.Contains("Demo statistics:", StringComparison.Ordinal)); waited++)
+        {
+            Assert.True(waited < 1800, "The server seeded no demo statistics.");
+            await Task.Delay(100);
+        }
+    }
+
     /// <summary>Logs in as one of the development IdP's test persons, and waits for the interactive circuit.</summary>
     public async Task<IPage> LogInAsync(string personName)
     {
