@@ -28,6 +28,23 @@ public class AdminRulesTests(ExchangeServer server)
     }
 
     [Fact]
+    public async Task Audit_events_are_filtered_by_member_and_a_malformed_member_id_is_refused_by_field()
+    {
+        var (client, id) = await server.NewAuthorityAsync(AuthorityKind.Region);
+        client.Dispose();
+        using var admin = server.Operator();
+        Assert.NotEmpty((await admin.Admin.ListAuditEventsAsync(new ListAuditEventsRequest { ActorAuthorityId = "exchange-operator", SubjectAuthorityId = id })).Events);
+
+        // The operator's system acted, no person: none of its events is a member's.
+        var ofNobody = await admin.Admin.ListAuditEventsAsync(new ListAuditEventsRequest { ActorAuthorityId = "exchange-operator", SubjectAuthorityId = id, ActorMemberId = "m-0123456789abcdef" });
+        Assert.Empty(ofNobody.Events);
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => admin.Admin.ListAuditEventsAsync(new ListAuditEventsRequest { ActorMemberId = "Olle Strand" }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+        Assert.Equal(["actor_member_id"], refused.GetFieldViolations().Select(v => v.Field));
+    }
+
+    [Fact]
     public async Task Audit_pages_walk_every_event_once_in_either_order_and_filter_by_time()
     {
         using var admin = server.Operator();

@@ -21,6 +21,7 @@ internal static class AuditCommands
     private sealed class Filters
     {
         private readonly Option<string?> actor = new("--actor") { Description = "Only events of this authority." };
+        private readonly Option<string?> member = new("--member") { Description = "Only events of this member (a person acting through the web app), e.g. m-7k2q9x4d1fzb3c8a." };
         private readonly Option<string?> subject = new("--subject") { Description = "Only events about this authority (whose data or access they concern)." };
         private readonly Option<string?> action = new("--action") { Description = "Only events with this action, e.g. referral.read or grant.revoked." };
         private readonly Option<string?> referral = new("--referral") { Description = "Only events on this referral (its id)." };
@@ -30,7 +31,7 @@ internal static class AuditCommands
         /// <summary>Adds the filter options to <paramref name="command"/>, ahead of its own.</summary>
         public void AddTo(Command command)
         {
-            Option[] options = [actor, subject, action, referral, since, until];
+            Option[] options = [actor, member, subject, action, referral, since, until];
             for (var i = 0; i < options.Length; i++)
             {
                 command.Options.Insert(i, options[i]);
@@ -41,6 +42,7 @@ internal static class AuditCommands
         public void Apply(ParseResult parse, ListAuditEventsRequest request)
         {
             request.ActorAuthorityId = parse.GetValue(actor) ?? "";
+            request.ActorMemberId = parse.GetValue(member) ?? "";
             request.SubjectAuthorityId = parse.GetValue(subject) ?? "";
             request.Action = parse.GetValue(action) ?? "";
             if (parse.GetValue(referral) is { } referralId)

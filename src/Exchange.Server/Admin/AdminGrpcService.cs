@@ -197,6 +197,8 @@ public sealed class AdminGrpcService(
         v.Require(request.Action.Length <= 64 && request.Action.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'), "action", "Empty, or an action such as referral.read.");
         v.Require(request.TargetType.Length <= 64 && request.TargetType.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-'), "target_type", "Empty, or a target type such as referral.");
         v.Require(request.TargetId.Length <= 200 && !request.TargetId.Any(char.IsControl), "target_id", "Empty, or an id of at most 200 characters.");
+        v.Require(request.ActorMemberId.Length == 0 || (request.ActorMemberId.Length == 18 && request.ActorMemberId.StartsWith("m-", StringComparison.Ordinal) && request.ActorMemberId[2..].All(char.IsAsciiHexDigitLower)),
+            "actor_member_id", "Empty, or a member id: \"m-\" and 16 hexadecimal digits.");
         Paging.CheckPageSize(v, request.PageSize, 1000);
         var from = AdminRequestValidator.Time(v, request.StartTime, "start_time") ? request.StartTime?.ToDateTimeOffset() : null;
         var until = AdminRequestValidator.Time(v, request.EndTime, "end_time") ? request.EndTime?.ToDateTimeOffset() : null;
@@ -210,6 +212,7 @@ public sealed class AdminGrpcService(
             Action = request.Action,
             TargetType = request.TargetType,
             TargetId = request.TargetId,
+            ActorMemberId = request.ActorMemberId,
         };
         var (page, last) = await audit.ListAsync(filter, after, Paging.Size(request.PageSize, 100), context.CancellationToken);
         return new ListAuditEventsResponse

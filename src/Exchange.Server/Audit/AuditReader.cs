@@ -9,13 +9,14 @@ public sealed class AuditReader(ExchangeDbContext db)
     /// <summary>The kinds of target whose events describe an authority's access: its credentials, break-glass changes, grants, the authority itself.</summary>
     public static readonly IReadOnlyList<string> AccessTargets = ["credential", "credential_change", "grant", "authority"];
 
-    /// <summary>Which events, in which order: of one actor, about one authority, of one action or target (each or all), in a time range (start inclusive, end exclusive).</summary>
+    /// <summary>Which events, in which order: of one actor (or one of its members), about one authority, of one action or target (each or all), in a time range (start inclusive, end exclusive).</summary>
     public sealed record Filter(string? ActorAuthorityId, DateTimeOffset? From, DateTimeOffset? Until, bool NewestFirst)
     {
         public string? SubjectAuthorityId { get; init; }
         public string? Action { get; init; }
         public string? TargetType { get; init; }
         public string? TargetId { get; init; }
+        public string? ActorMemberId { get; init; }
     }
 
     /// <summary>Events in chain order (or newest first), after the sequence number of the previous page's last event.</summary>
@@ -41,6 +42,10 @@ public sealed class AuditReader(ExchangeDbContext db)
         if (!string.IsNullOrEmpty(filter.TargetId))
         {
             query = query.Where(e => e.TargetId == filter.TargetId);
+        }
+        if (!string.IsNullOrEmpty(filter.ActorMemberId))
+        {
+            query = query.Where(e => e.ActorMemberId == filter.ActorMemberId);
         }
         if (filter.From is { } from)
         {
