@@ -113,7 +113,8 @@ public sealed class CodeFlowTests : IAsyncLifetime, IDisposable
         Assert.Contains("Utvecklingsinloggning – endast för test", html, StringComparison.Ordinal);
         Assert.Contains(">Logga in som Lena Sjö</button>", html, StringComparison.Ordinal);
         Assert.Contains("Analytiker, Länsstyrelsen Västernorrland", html, StringComparison.Ordinal);
-        Assert.Equal(7, html.Split("<button type=\"submit\"").Length - 1);
+        // One button for each of the eight default persons.
+        Assert.Equal(8, html.Split("<button type=\"submit\"").Length - 1);
         Assert.DoesNotContain("191212", html, StringComparison.Ordinal);
 
         var form = Browser.HiddenFields(html);

@@ -27,8 +27,8 @@ public static class FollowUpTexts
     {
         var names = reporterKinds.Select(Reporter).Distinct().ToList();
         return names.Count == 0
-            ? "Källa: räknas av Exchange självt"
-            : "Källa: rapporteras av " + (names.Count == 1 ? names[0] : string.Join(", ", names[..^1]) + " och " + names[^1]);
+            ? "Räknas av Exchange självt"
+            : "Rapporteras av " + (names.Count == 1 ? names[0] : string.Join(", ", names[..^1]) + " och " + names[^1]);
     }
 
     public static string Reporter(AuthorityKind kind) => kind switch
