@@ -266,6 +266,12 @@ public static partial class ScbPopulationCsv
                     errors.Add(new(line, ScbPopulationErrorKind.Year, null, "The year is not a year from 2000 to 2100."));
                     continue;
                 }
+                // A wide file's column names any year its header has; the exchange keeps 2000–2100, as the long format's check does.
+                if (year is < 2000 or > 2100)
+                {
+                    errors.Add(new(line, ScbPopulationErrorKind.Year, year, $"{year} is not a year from 2000 to 2100."));
+                    continue;
+                }
                 var inhabitants = ParseInhabitants(text, out var missing);
                 if (missing)
                 {

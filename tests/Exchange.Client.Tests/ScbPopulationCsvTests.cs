@@ -51,6 +51,16 @@ public class ScbPopulationCsvTests
     }
 
     [Fact]
+    public void A_wide_file_column_of_a_year_outside_2000_to_2100_is_an_error_on_each_line_not_left_to_the_server()
+    {
+        var result = ScbPopulationCsv.ReadText("region;1990;2024\r\n2281 Sundsvall;93 000;99 828\r\n2282 Kramfors;21 000;17 707\r\n");
+
+        Assert.False(result.IsValid);
+        Assert.Equal([(2, 1990), (3, 1990)], result.Errors.Select(e => (e.Line, e.Year ?? 0)).ToList());
+        Assert.All(result.Errors, e => Assert.Equal(ScbPopulationErrorKind.Year, e.Kind));
+    }
+
+    [Fact]
     public void The_wide_semicolon_export_reads_years_from_headers_and_numbers_with_space_separators()
     {
         var result = ScbPopulationCsv.ReadText(WideSemicolon);

@@ -23,6 +23,17 @@ public sealed class ReportFileTests
 
     private static List<(int?, string)> Places(IEnumerable<ReportViolation> violations) => [.. violations.Select(v => (v.Line, v.Column))];
 
+    [Fact]
+    public void A_header_far_wider_than_the_indicator_is_one_violation_not_one_per_column()
+    {
+        var parsed = ReportFile.Parse(File(new string(';', 100_000) + "\r\n2025-K1;2281;female;3\r\n"), Supported);
+
+        var violation = Assert.Single(parsed.Violations);
+        Assert.Equal(1, violation.Line);
+        Assert.False(parsed.ColumnsRight);
+        Assert.Empty(parsed.Cells);
+    }
+
     [Theory]
     [InlineData("2025", PeriodType.Year, 2025, 0)]
     [InlineData("2025-K1", PeriodType.Quarter, 2025, 1)]

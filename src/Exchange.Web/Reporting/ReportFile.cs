@@ -97,6 +97,15 @@ public static partial class ReportFile
         return "csv-" + Convert.ToHexStringLower(sha.GetHashAndReset())[..56];
     }
 
+    /// <summary>
+    /// The request_id of sending a file again on purpose, after it was submitted once: its values may
+    /// have been replaced since (by a later correction), and the person wants them to count again.
+    /// </summary>
+    public static string NewRequestId() => "csv-" + Guid.NewGuid().ToString("N");
+
+    /// <summary>How many columns beyond the indicator's a header may have, each listed as unknown.</summary>
+    public const int MaxExtraColumns = 20;
+
     /// <summary>Reads a file against the indicator, listing every violation of its form by line and column.</summary>
     public static ParsedReport Parse(byte[] content, Indicator indicator)
     {
@@ -129,6 +138,12 @@ public static partial class ReportFile
         var header = Fields(csv);
         var headerLine = (int)csv.LineNumber;
         var expected = Columns(indicator);
+        // A header far wider than any indicator's is not a report: one violation, not one per column.
+        if (header.Length > expected.Count + MaxExtraColumns)
+        {
+            violations.Add(new ReportViolation(headerLine, "", $"Den första raden har {header.Length.ToString("N0", Swedish)} kolumner. Kolumnerna är: {string.Join(separator, expected)}."));
+            return new ParsedReport([], [], violations, 0) { ColumnsRight = false };
+        }
         var position = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < header.Length; i++)
         {

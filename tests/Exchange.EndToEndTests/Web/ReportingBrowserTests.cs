@@ -178,5 +178,14 @@ public class ReportingBrowserTests(WebSystem system)
         await Expect(stina.GetByTestId("replayed")).ToContainTextAsync(submissionId);
         Assert.Equal(after, await OwnCellsAsync(period));
         Assert.Equal(revisionsAfter, await RevisionCountAsync(period));
+
+        // A file whose values were since replaced must be able to count again: sent on purpose, it is a new submission.
+        await system.OpenAsync(stina, $"/rapportering?indikator={Indicator}");
+        await UploadAsync(stina, "rapport-igen.csv", good);
+        await Expect(stina.GetByTestId("already-submitted")).ToBeVisibleAsync();
+        await stina.GetByTestId("resubmit").ClickAsync();
+        await Expect(stina.GetByTestId("submitted")).ToContainTextAsync("2 uppgifter");
+        Assert.NotEqual(submissionId, (await stina.GetByTestId("submission-id").InnerTextAsync()).Trim());
+        Assert.Equal(revisionsAfter + 2, await RevisionCountAsync(period));
     }
 }
