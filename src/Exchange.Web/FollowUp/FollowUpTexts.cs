@@ -71,7 +71,10 @@ public static class FollowUpTexts
         ["2284"] = "Örnsköldsvik",
     };
 
-    public static string Area(string code) => AreaNames.GetValueOrDefault(code) ?? (code.Length == 2 ? $"Län {code}" : $"Kommun {code}");
+    public static string Area(string code) => AreaName(code) ?? (code.Length == 2 ? $"Län {code}" : $"Kommun {code}");
+
+    /// <summary>The name of an area of the county the exchange serves; null for any other code.</summary>
+    public static string? AreaName(string code) => AreaNames.GetValueOrDefault(code);
 
     private static readonly Dictionary<string, string> DimensionNames = new(StringComparer.Ordinal)
     {

@@ -9,15 +9,8 @@ public static partial class PopulationTexts
 {
     private static readonly CultureInfo Swedish = CultureInfo.GetCultureInfo("sv-SE");
 
-    // The areas of the county the exchange serves; others are shown by code only.
-    private static readonly Dictionary<string, string> AreaNames = new(StringComparer.Ordinal)
-    {
-        ["22"] = "Västernorrlands län", ["2260"] = "Ånge", ["2262"] = "Timrå", ["2280"] = "Härnösand",
-        ["2281"] = "Sundsvall", ["2282"] = "Kramfors", ["2283"] = "Sollefteå", ["2284"] = "Örnsköldsvik",
-    };
-
     /// <summary>"2281 Sundsvall", or the code alone for an area outside the county.</summary>
-    public static string Area(string code) => AreaNames.TryGetValue(code, out var name) ? $"{code} {name}" : code;
+    public static string Area(string code) => FollowUp.FollowUpTexts.AreaName(code) is { } name ? $"{code} {name}" : code;
 
     /// <summary>A whole number as Swedish text writes it, grouped by (no-break) spaces: 99 535.</summary>
     public static string Number(long value) => value.ToString("N0", Swedish);

@@ -192,11 +192,11 @@ public static partial class ReportFile
                 }
                 else if (ReportingPeriods.Parse(periodText) is not { } p)
                 {
-                    Violate(PeriodColumn, $"Ingen period. Skriv t.ex. {ReportingPeriods.Example(indicator.ReportingPeriod)} ({ReportingTexts.PeriodType(indicator.ReportingPeriod)}).");
+                    Violate(PeriodColumn, $"Ingen period. Skriv t.ex. {ReportingPeriods.Example(indicator.ReportingPeriod)} ({FollowUp.FollowUpTexts.PeriodType(indicator.ReportingPeriod)}).");
                 }
                 else if (p.Type != indicator.ReportingPeriod)
                 {
-                    Violate(PeriodColumn, $"Indikatorn rapporteras per {ReportingTexts.PeriodType(indicator.ReportingPeriod)}: skriv t.ex. {ReportingPeriods.Example(indicator.ReportingPeriod)}.");
+                    Violate(PeriodColumn, $"Indikatorn rapporteras per {FollowUp.FollowUpTexts.PeriodType(indicator.ReportingPeriod)}: skriv t.ex. {ReportingPeriods.Example(indicator.ReportingPeriod)}.");
                 }
                 else
                 {

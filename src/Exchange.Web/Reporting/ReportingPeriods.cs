@@ -64,11 +64,14 @@ public static partial class ReportingPeriods
             : new Period { Type = PeriodType.Month, Year = today.Year, Number = today.Month - 1 },
     };
 
+    /// <summary>How many periods of a type a year has.</summary>
+    public static int PerYear(PeriodType type) => type switch { PeriodType.Quarter => 4, PeriodType.Month => 12, _ => 1 };
+
     /// <summary>The period <paramref name="steps"/> periods before <paramref name="period"/>.</summary>
     public static Period Before(Period period, int steps)
     {
         ArgumentNullException.ThrowIfNull(period);
-        var perYear = period.Type switch { PeriodType.Quarter => 4, PeriodType.Month => 12, _ => 1 };
+        var perYear = PerYear(period.Type);
         if (perYear == 1)
         {
             return new Period { Type = period.Type, Year = period.Year - steps };

@@ -9,14 +9,6 @@ namespace Exchange.Web.Reporting;
 /// </summary>
 public static class ReportingTexts
 {
-    public static string PeriodType(PeriodType type) => type switch
-    {
-        V1.PeriodType.Year => "år",
-        V1.PeriodType.Quarter => "kvartal",
-        V1.PeriodType.Month => "månad",
-        _ => "okänd period",
-    };
-
     public static string AreaLevel(AreaLevel level) => level switch
     {
         V1.AreaLevel.Municipality => "kommun (kommunkod, 4 siffror)",
